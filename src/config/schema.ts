@@ -1,0 +1,138 @@
+import { z } from 'zod';
+
+/**
+ * The one source of truth for configuration. Every key has a default and a description;
+ * config.example.yaml documents the same keys and a test keeps the two in step.
+ * Keys marked with `secret()` are redacted by --print-config.
+ */
+
+const SECRET = 'secret';
+export const secret = <T extends z.ZodType>(schema: T): T => schema.meta({ [SECRET]: true }) as T;
+export const isSecretSchema = (schema: z.ZodType): boolean => Boolean(z.globalRegistry.get(schema)?.[SECRET]);
+
+const port = z.number().int().min(0).max(65535);
+const positiveSeconds = z.number().positive().max(86_400 * 365);
+
+export const transportTypes = ['stdio', 'sse', 'http-stream'] as const;
+export const storageTypes = ['lowdb', 'lancedb', 'duckdb'] as const;
+export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+const serverSchema = z
+  .strictObject({
+    name: z.string().min(1).default('mcp-server').describe('Server name announced to clients.'),
+    instructions: z.string().optional().describe('Optional instructions sent to clients on connect.'),
+    requestStateSecret: secret(
+      z.string().min(16).optional().describe(
+        'Key that signs multi-round-trip requestState. Random per process when unset; set it when several instances serve one endpoint.',
+      ),
+    ),
+  })
+  .prefault({});
+
+const sessionsSchema = z
+  .strictObject({
+    mode: z.enum(['stateful', 'stateless']).default('stateful').describe('2025-era clients: sessions with Mcp-Session-Id, or one fresh server per request.'),
+    idleTimeoutSeconds: positiveSeconds.default(1800).describe('A 2025 session idle this long is closed and forgotten.'),
+    max: z.number().int().min(1).max(100_000).default(1000).describe('Maximum concurrent 2025 sessions; a new one beyond this gets 503.'),
+  })
+  .prefault({});
+
+const transportSchema = z
+  .strictObject({
+    type: z.enum(transportTypes).default('stdio').describe('stdio | sse | http-stream'),
+    host: z.string().min(1).default('127.0.0.1').describe('Address the HTTP transports bind.'),
+    port: port.default(8000).describe('Port the HTTP transports bind (0 picks a free port).'),
+    endpoint: z.string().startsWith('/').default('/mcp').describe('Path of the Streamable HTTP endpoint.'),
+    publicBasePath: z
+      .string()
+      .regex(/^(\/[^/]+)*$/, 'must be empty or start with / and not end with /')
+      .default('')
+      .describe('Prefix a reverse proxy mounts the server under; used in URLs the server announces (legacy SSE endpoint).'),
+    sessions: sessionsSchema,
+    eventStore: z
+      .strictObject({
+        maxEventsPerStream: z.number().int().min(1).max(100_000).default(1000).describe('Events kept per SSE stream for Last-Event-ID replay.'),
+        maxStreams: z.number().int().min(1).max(1_000_000).default(10_000).describe('Streams remembered in all; the oldest is dropped first.'),
+      })
+      .prefault({}),
+    bodyLimitBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(4 * 1024 * 1024).describe('Largest accepted request body (413 beyond).'),
+    requestTimeoutSeconds: positiveSeconds.default(300).describe('Upper bound for one HTTP request, streams excepted.'),
+    rateLimit: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        windowSeconds: positiveSeconds.default(60),
+        max: z.number().int().min(1).default(600).describe('Requests per window per API key (or per client address without keys).'),
+      })
+      .prefault({}),
+    apiKeys: secret(z.array(z.string().min(16)).default([]).describe('Bearer keys accepted on HTTP (also MCP_API_KEY, comma-separated). Empty: no auth.')),
+    allowedHosts: z.array(z.string()).default([]).describe('Host header allow-list. Empty: loopback names when bound to loopback, any otherwise.'),
+    allowedOrigins: z.array(z.string()).default([]).describe('Origin allow-list (exact origins). Empty: loopback origins when bound to loopback, none otherwise.'),
+    corsOrigins: z.array(z.string()).default([]).describe('Origins that get CORS headers ("*" for any).'),
+    tls: z
+      .strictObject({
+        keyFile: z.string().optional().describe('PEM private key; with certFile, serve HTTPS.'),
+        certFile: z.string().optional().describe('PEM certificate chain.'),
+      })
+      .prefault({}),
+    shutdownTimeoutSeconds: positiveSeconds.default(10).describe('On SIGTERM/SIGINT, how long in-flight calls may finish.'),
+  })
+  .prefault({});
+
+const storageSchema = z
+  .strictObject({
+    type: z.enum(storageTypes).default('lowdb').describe('lowdb | lancedb | duckdb (all embedded).'),
+    dataDir: z.string().min(1).default('./data').describe('Data directory: lock, schema version and the engine files.'),
+    path: z.string().min(1).optional().describe('Where the engine keeps its files; default <dataDir>/<type>.'),
+    sweepIntervalSeconds: positiveSeconds.default(60).describe('How often expired documents are purged.'),
+    lancedb: z
+      .strictObject({
+        vectorIndexMinRows: z.number().int().min(256).default(5000).describe('Collections with at least this many vectors get an approximate (IVF-PQ) index.'),
+      })
+      .prefault({}),
+    duckdb: z
+      .strictObject({
+        threads: z.number().int().min(1).max(256).optional().describe('DuckDB worker threads (default: DuckDB decides).'),
+        memoryLimit: z.string().optional().describe("DuckDB memory_limit, e.g. '1GB'."),
+      })
+      .prefault({}),
+    embedder: z
+      .strictObject({
+        type: z.enum(['hashing']).default('hashing').describe('Text embedder for search by meaning; hashing needs no download.'),
+        dimensions: z.number().int().min(16).max(4096).default(256),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+const toolsSchema = z
+  .strictObject({
+    dirs: z.array(z.string().min(1)).default([]).describe('Directories searched (recursively) for tool, resource and prompt modules.'),
+    builtins: z.boolean().default(true).describe('Also serve the built-in modules shipped in tools/.'),
+    enabled: z.array(z.string().min(1)).default(['*']).describe('Names or globs of definitions to serve.'),
+    disabled: z.array(z.string().min(1)).default([]).describe('Names or globs never served (wins over enabled).'),
+    timeoutSeconds: positiveSeconds.default(30).describe('A tool call running longer is cancelled and answered with an error.'),
+  })
+  .prefault({});
+
+const loggingSchema = z
+  .strictObject({
+    level: z.enum(logLevels).default('info'),
+    format: z.enum(['json', 'pretty']).default('json').describe('json lines, or human-readable pretty lines.'),
+  })
+  .prefault({});
+
+export const configSchema = z.strictObject({
+  server: serverSchema,
+  transport: transportSchema,
+  storage: storageSchema,
+  tools: toolsSchema,
+  logging: loggingSchema,
+  modules: z
+    .record(z.string(), z.record(z.string(), z.unknown()))
+    .default({})
+    .describe("Each module's own settings, keyed by module name (its file name without extension); reaches the module as ctx.config."),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type TransportType = (typeof transportTypes)[number];
+export type StorageType = (typeof storageTypes)[number];
