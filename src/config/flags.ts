@@ -1,0 +1,23 @@
+import { collectOverrides, type OverrideTarget, type Overrides } from './overrides.js';
+import type { ConfigFlags } from './types.js';
+
+/** CLI flags that set config values: the flag as typed, and where its value goes. */
+export const CONFIG_FLAGS: Readonly<Record<keyof ConfigFlags, OverrideTarget & { flag: string }>> = {
+  transport: { flag: '--transport', path: ['transport', 'type'], kind: 'string' },
+  host: { flag: '--host', path: ['transport', 'host'], kind: 'string' },
+  port: { flag: '--port', path: ['transport', 'port'], kind: 'integer' },
+  toolsDirs: { flag: '--tools-dir', path: ['tools', 'dirs'], kind: 'items' },
+  storage: { flag: '--storage', path: ['storage', 'type'], kind: 'string' },
+  dataDir: { flag: '--data-dir', path: ['storage', 'dataDir'], kind: 'string' },
+  logLevel: { flag: '--log-level', path: ['logging', 'level'], kind: 'string' },
+};
+
+/** Config values from CLI flags; --tools-dir (repeatable) replaces the whole list. */
+export function readFlags(flags: ConfigFlags): Overrides {
+  const entries = (Object.keys(CONFIG_FLAGS) as (keyof ConfigFlags)[]).flatMap((key) => {
+    const raw = flags[key];
+    const target = CONFIG_FLAGS[key];
+    return raw === undefined ? [] : [{ raw, target, source: { kind: 'flag' as const, name: target.flag } }];
+  });
+  return collectOverrides(entries);
+}
