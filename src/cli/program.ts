@@ -1,0 +1,57 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { logLevels, storageTypes, transportTypes } from '../config/schema.js';
+import { serverVersion } from '../version.js';
+
+export interface CliOptions {
+  config?: string;
+  transport?: string;
+  host?: string;
+  port?: string;
+  toolsDir: string[];
+  storage?: string;
+  dataDir?: string;
+  logLevel?: string;
+  validateConfig?: boolean;
+  printConfig?: boolean;
+  backup?: boolean;
+  output?: string;
+  restore?: boolean;
+  input?: string;
+  dryRun?: boolean;
+  repairDatabase?: boolean;
+  migrate?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function portNumber(value: string): string {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('must be an integer from 0 to 65535.');
+  return value;
+}
+
+/** The command line. Flags parse to raw strings; config loading owns their meaning. */
+export function buildProgram(): Command {
+  return new Command('mcp-server')
+    .description('Serve a directory of tool, resource and prompt modules as a Model Context Protocol server.')
+    .version(serverVersion, '-v, --version', 'print the version and exit')
+    .helpOption('-h, --help', 'show this help and exit')
+    .option('-c, --config <file>', 'YAML config file (default: ./config.yaml if present; env MCP_CONFIG_PATH)')
+    .addOption(new Option('-t, --transport <type>', 'how clients connect').choices(transportTypes))
+    .option('--host <address>', 'address the HTTP transports bind (default 127.0.0.1)')
+    .option('-p, --port <number>', 'port the HTTP transports bind (default 8000)', portNumber)
+    .option('--tools-dir <dir>', 'directory of modules to serve (repeatable; replaces tools.dirs)', collect, [])
+    .addOption(new Option('--storage <engine>', 'storage engine').choices(storageTypes))
+    .option('--data-dir <dir>', 'data directory (default ./data)')
+    .addOption(new Option('--log-level <level>', 'log level').choices(logLevels))
+    .option('--validate-config', 'check the config and modules, print every problem, exit non-zero on any')
+    .option('--print-config', 'print the effective config and where each value came from')
+    .option('--backup', 'write a portable backup of the data directory (with --output)')
+    .option('--output <file>', 'backup archive to write (.tar.gz)')
+    .option('--restore', 'restore a backup into the configured engine (with --input)')
+    .option('--input <file>', 'backup archive to restore')
+    .option('--dry-run', 'with --restore: verify and report, change nothing')
+    .option('--repair-database', 'check the data directory and repair what can be repaired')
+    .option('--migrate', 'upgrade the data directory to the current schema version')
+    .showSuggestionAfterError(true)
+    .allowExcessArguments(false);
+}

@@ -1,0 +1,124 @@
+import { completable, McpServer, ResourceTemplate, type ServerContext } from '@modelcontextprotocol/server';
+import { z } from 'zod';
+import type { LoadedPrompt, LoadedResource, LoadedTemplate, LoadedTool } from '../modules/normalize.js';
+import type { ModuleContext, PromptDefinition } from '../modules/types.js';
+import { createModuleContext } from './module-context.js';
+import { toPromptResult, toResourceResult } from './results.js';
+import type { Runtime } from './runtime.js';
+import { runTool } from './tool-call.js';
+
+/**
+ * A fresh MCP server instance serving the registry's current snapshot. Transports call this per
+ * connection (stdio, 2025 sessions) or per request (2026-07-28 and stateless HTTP).
+ */
+export function createMcpServer(runtime: Runtime): McpServer {
+  const snapshot = runtime.registry();
+  const server = new McpServer(
+    { name: runtime.config.server.name, version: runtime.version },
+    {
+      capabilities: {
+        tools: { listChanged: true },
+        resources: { listChanged: true, subscribe: true },
+        prompts: { listChanged: true },
+        logging: {},
+        completions: {},
+      },
+      ...(runtime.config.server.instructions ? { instructions: runtime.config.server.instructions } : {}),
+      requestState: { verify: runtime.requestState.verify },
+    },
+  );
+  for (const tool of snapshot.tools.values()) registerTool(server, runtime, tool);
+  for (const resource of snapshot.resources.values()) registerResource(server, runtime, resource);
+  for (const template of snapshot.templates.values()) registerTemplate(server, runtime, template);
+  for (const prompt of snapshot.prompts.values()) registerPrompt(server, runtime, prompt);
+  return server;
+}
+
+function registerTool(server: McpServer, runtime: Runtime, tool: LoadedTool): void {
+  const { def } = tool;
+  server.registerTool(
+    tool.name,
+    {
+      ...(def.title ? { title: def.title } : {}),
+      description: def.description,
+      inputSchema: tool.inputSchema,
+      ...(tool.outputSchema ? { outputSchema: tool.outputSchema } : {}),
+      ...(def.annotations ? { annotations: def.annotations } : {}),
+    },
+    (args: unknown, request: ServerContext) => runTool(runtime, tool, args, request),
+  );
+}
+
+const requestContext = (runtime: Runtime, moduleName: string, request: ServerContext) =>
+  createModuleContext({ runtime, moduleName, request, signal: request.mcpReq.signal });
+
+/** Completion callbacks get no request from the SDK; they get a context without one. */
+const completionContext = (runtime: Runtime, moduleName: string): ModuleContext =>
+  createModuleContext({ runtime, moduleName, signal: AbortSignal.timeout(runtime.config.tools.timeoutSeconds * 1000) });
+
+function registerResource(server: McpServer, runtime: Runtime, resource: LoadedResource): void {
+  const { def } = resource;
+  server.registerResource(resource.name, def.uri, metadata(def), async (uri, request) =>
+    toResourceResult(uri, await def.read(uri, requestContext(runtime, resource.moduleName, request)), def.mimeType),
+  );
+}
+
+function registerTemplate(server: McpServer, runtime: Runtime, template: LoadedTemplate): void {
+  const { def } = template;
+  const complete = Object.fromEntries(
+    Object.entries(def.complete ?? {}).map(([variable, fn]) => [
+      variable,
+      (value: string, context?: { arguments?: Record<string, string> }) => fn(value, completionContext(runtime, template.moduleName), context?.arguments ?? {}),
+    ]),
+  );
+  const list = def.list
+    ? async (request: ServerContext) => ({ resources: await def.list!(requestContext(runtime, template.moduleName, request)) })
+    : undefined;
+  server.registerResource(template.name, new ResourceTemplate(def.uriTemplate, { list, complete }), metadata(def), async (uri, variables, request) =>
+    toResourceResult(uri, await def.read(uri, flatten(variables), requestContext(runtime, template.moduleName, request)), def.mimeType),
+  );
+}
+
+function registerPrompt(server: McpServer, runtime: Runtime, prompt: LoadedPrompt): void {
+  const { def } = prompt;
+  server.registerPrompt(
+    prompt.name,
+    { ...(def.title ? { title: def.title } : {}), ...(def.description ? { description: def.description } : {}), argsSchema: promptArgs(runtime, prompt) },
+    async (args: Record<string, unknown>, request: ServerContext) => toPromptResult(await def.get(args as Record<string, string>, requestContext(runtime, prompt.moduleName, request))),
+  );
+}
+
+/** Prompt arguments are strings; each may carry a completion callback. */
+function promptArgs(runtime: Runtime, prompt: LoadedPrompt): z.ZodObject {
+  const { def } = prompt;
+  const shape: Record<string, z.ZodType> = {};
+  for (const [name, base] of Object.entries(argumentShape(def))) {
+    const fn = def.complete?.[name];
+    shape[name] = fn
+      ? completable(base, (value, context) => fn(String(value ?? ''), completionContext(runtime, prompt.moduleName), context?.arguments ?? {}))
+      : base;
+  }
+  return z.object(shape);
+}
+
+function argumentShape(def: PromptDefinition): Record<string, z.ZodType> {
+  if (!def.arguments) return {};
+  if (!Array.isArray(def.arguments)) return def.arguments as Record<string, z.ZodType>;
+  return Object.fromEntries(
+    def.arguments.map((arg) => {
+      const base = arg.description ? z.string().describe(arg.description) : z.string();
+      return [arg.name, arg.required ? base : base.optional()];
+    }),
+  );
+}
+
+function metadata(def: { title?: string; description?: string; mimeType?: string }) {
+  return {
+    ...(def.title ? { title: def.title } : {}),
+    ...(def.description ? { description: def.description } : {}),
+    ...(def.mimeType ? { mimeType: def.mimeType } : {}),
+  };
+}
+
+const flatten = (variables: Record<string, string | string[]>): Record<string, string> =>
+  Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, Array.isArray(value) ? value.join(',') : value]));

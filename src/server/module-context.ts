@@ -1,0 +1,66 @@
+import { inputRequired, inputResponse, type InputRequest, type ServerContext } from '@modelcontextprotocol/server';
+import type { AuthIdentity, InputAnswer, InputAsk, ModuleContext, ModuleLog } from '../modules/types.js';
+import type { Runtime } from './runtime.js';
+
+interface ContextOptions {
+  runtime: Runtime;
+  moduleName: string;
+  /** The SDK's request context; absent for calls that are not requests (completion callbacks). */
+  request?: ServerContext;
+  signal: AbortSignal;
+}
+
+/** Builds the `ctx` a module handler receives, on either protocol generation. */
+export function createModuleContext({ runtime, moduleName, request, signal }: ContextOptions): ModuleContext {
+  const log = moduleLog(runtime, moduleName, request);
+  const ask = async (requests: Record<string, InputAsk>, state?: unknown) =>
+    inputRequired({
+      inputRequests: Object.fromEntries(Object.entries(requests).map(([key, value]) => [key, toInputRequest(value)])),
+      ...(state === undefined ? {} : { requestState: await runtime.requestState.mint(state) }),
+    });
+  return {
+    storage: runtime.storage,
+    log,
+    signal,
+    async progress(done, total, message) {
+      const token = request?.mcpReq._meta?.progressToken;
+      if (token === undefined || !request) return;
+      await request.mcpReq.notify({
+        method: 'notifications/progress',
+        params: { progressToken: token, progress: done, ...(total === undefined ? {} : { total }), ...(message ? { message } : {}) },
+      });
+    },
+    elicit: (key, params, state) => ask({ [key]: { elicit: params } }, state),
+    sample: (key, params, state) => ask({ [key]: { sample: params } }, state),
+    ask,
+    input: (key) => inputResponse(request?.mcpReq.inputResponses, key) as InputAnswer,
+    state: <T>() => request?.mcpReq.requestState<T>(),
+    embed: runtime.embed,
+    ...(request ? { auth: identityOf(request) } : {}),
+    config: runtime.config.modules[moduleName] ?? {},
+    era: request?.mcpReq.envelope ? 'modern' : 'legacy',
+  };
+}
+
+function toInputRequest(ask: InputAsk): InputRequest {
+  if ('elicit' in ask) return inputRequired.elicit(ask.elicit as Parameters<typeof inputRequired.elicit>[0]);
+  if ('sample' in ask) return inputRequired.createMessage(ask.sample as Parameters<typeof inputRequired.createMessage>[0]);
+  return inputRequired.listRoots();
+}
+
+function identityOf(request: ServerContext): AuthIdentity {
+  const info = request.http?.authInfo;
+  return info ? { id: info.clientId, scopes: info.scopes } : { id: 'anonymous', scopes: [] };
+}
+
+const CLIENT_LEVEL = { debug: 'debug', info: 'info', warn: 'warning', error: 'error' } as const;
+
+/** Logs to the server log and, when a request is in flight, to the client as notifications/message. */
+function moduleLog(runtime: Runtime, moduleName: string, request: ServerContext | undefined): ModuleLog {
+  const serverLog = runtime.log.child({ module: moduleName });
+  const emit = (level: keyof typeof CLIENT_LEVEL) => (message: string, data?: unknown) => {
+    serverLog[level](data === undefined ? {} : { data }, message);
+    request?.mcpReq.log(CLIENT_LEVEL[level], data === undefined ? message : { message, data }, moduleName).catch(() => undefined);
+  };
+  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+}

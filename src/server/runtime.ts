@@ -1,0 +1,19 @@
+import type { RequestStateCodec } from '@modelcontextprotocol/server';
+import type { Config } from '../config/schema.js';
+import type { RegistrySnapshot } from '../modules/registry.js';
+import type { Logger } from '../observability/logger.js';
+import type { Storage } from '../storage/types.js';
+
+/**
+ * Everything a served request needs, assembled once at start-up. The registry is read through
+ * `registry()` on every request so that a reload can swap in a new snapshot atomically.
+ */
+export interface Runtime {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly storage: Storage;
+  readonly version: string;
+  readonly embed: (text: string) => number[];
+  readonly requestState: RequestStateCodec;
+  registry(): RegistrySnapshot;
+}

@@ -1,0 +1,117 @@
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+export const binary = path.join(repoRoot, 'bin', 'mcp-server');
+
+export type Era = 'modern' | 'legacy';
+export const ERAS: Era[] = ['legacy', 'modern'];
+
+/** A 2026-07-28 client pins the modern revision; a 2025-11-25 client uses the default initialize handshake. */
+export function newClient(era: Era, capabilities: Record<string, unknown> = {}): Client {
+  return new Client(
+    { name: `test-${era}`, version: '1.0.0' },
+    { capabilities, ...(era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {}) },
+  );
+}
+
+export interface StdioServer {
+  client: Client;
+  pid: number;
+  stderr(): string;
+  close(): Promise<void>;
+}
+
+/** Env for a child server: the test's own MCP_* variables never leak in. */
+export function childEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('MCP_')) env[key] = value;
+  return { ...env, LANCEDB_LOG: 'error', ...extra };
+}
+
+/** Starts the real binary over stdio and connects an SDK client speaking the given era. */
+export async function startStdioServer(options: { era: Era; args?: string[]; env?: Record<string, string>; cwd?: string; client?: Client }): Promise<StdioServer> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [binary, '--transport', 'stdio', '--log-level', 'info', ...(options.args ?? [])],
+    env: childEnv(options.env),
+    cwd: options.cwd ?? repoRoot,
+    stderr: 'pipe',
+  });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const client = options.client ?? newClient(options.era);
+  try {
+    await client.connect(transport);
+  } catch (error) {
+    throw new Error(`connect failed: ${String(error)}\nserver stderr:\n${stderr}`);
+  }
+  const pid = transport.pid!;
+  return {
+    client,
+    pid,
+    stderr: () => stderr,
+    async close() {
+      await client.close().catch(() => undefined);
+      killIfAlive(pid);
+    },
+  };
+}
+
+export function killIfAlive(pid: number | undefined, signal: NodeJS.Signals = 'SIGKILL'): void {
+  if (!pid) return;
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the binary to completion (bounded by a timeout) and captures its output. */
+export function runBinary(args: string[], options: { env?: Record<string, string>; cwd?: string; input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [binary, ...args], { cwd: options.cwd ?? repoRoot, env: childEnv(options.env), stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const timer = setTimeout(() => {
+      killIfAlive(child.pid);
+      reject(new Error(`mcp-server ${args.join(' ')} did not finish in time\nstderr:\n${stderr}`));
+    }, options.timeoutMs ?? 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** A temporary directory removed by the returned cleanup. */
+export async function tempDir(prefix = 'mcp-test-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** The structured content of a tool result, failing loudly when the call errored. */
+export function structured<T = Record<string, unknown>>(result: unknown): T {
+  const r = result as { isError?: boolean; structuredContent?: T; content?: Array<{ text?: string }> };
+  if (r.isError) throw new Error(`tool call failed: ${r.content?.map((c) => c.text).join(' ')}`);
+  if (!r.structuredContent) throw new Error(`no structured content in ${JSON.stringify(result)}`);
+  return r.structuredContent;
+}
+
+export function textOf(result: unknown): string {
+  return ((result as { content?: Array<{ type: string; text?: string }> }).content ?? []).map((c) => c.text ?? '').join('\n');
+}

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { binary, childEnv, killIfAlive, repoRoot, runBinary, startStdioServer, structured, tempDir } from './helpers/stdio-server.js';
+
+describe('server lifecycle over stdio', () => {
+  let root: { dir: string; cleanup: () => Promise<void> };
+  before(async () => (root = await tempDir()));
+  after(async () => root?.cleanup());
+
+  it('keeps data across a restart', async () => {
+    const dataDir = path.join(root.dir, 'persist');
+    const first = await startStdioServer({ era: 'legacy', args: ['--data-dir', dataDir] });
+    try {
+      structured(await first.client.callTool({ name: 'kv_set', arguments: { key: 'survives', value: { restart: true } } }));
+    } finally {
+      await first.close();
+    }
+    const second = await startStdioServer({ era: 'modern', args: ['--data-dir', dataDir] });
+    try {
+      const got = structured<{ found: boolean; value: unknown }>(await second.client.callTool({ name: 'kv_get', arguments: { key: 'survives' } }));
+      assert.deepEqual([got.found, got.value], [true, { restart: true }]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('refuses a second process on the same data directory with a clear error', async () => {
+    const dataDir = path.join(root.dir, 'locked');
+    const owner = await startStdioServer({ era: 'legacy', args: ['--data-dir', dataDir] });
+    try {
+      const second = await runBinary(['--data-dir', dataDir], { timeoutMs: 30_000, input: '' });
+      assert.notEqual(second.code, 0);
+      assert.match(second.stderr, new RegExp(`in use by process ${owner.pid}`));
+    } finally {
+      await owner.close();
+    }
+  });
+
+  it('shuts down cleanly with exit code 0 when stdin closes, and the data is on disk', async () => {
+    const dataDir = path.join(root.dir, 'eof');
+    const child = spawn(process.execPath, [binary, '--data-dir', dataDir], { cwd: repoRoot, env: childEnv(), stdio: 'pipe' });
+    try {
+      const lines: string[] = [];
+      let buffered = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString('utf8');
+        const parts = buffered.split('\n');
+        buffered = parts.pop() ?? '';
+        lines.push(...parts.filter(Boolean));
+      });
+      const send = (message: object) => child.stdin.write(`${JSON.stringify(message)}\n`);
+      send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+      send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+      send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'kv_set', arguments: { key: 'flushed', value: 'yes' } } });
+      for (let i = 0; i < 100 && !lines.some((line) => line.includes('"id":2')); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.ok(lines.some((line) => line.includes('"id":2')), 'the call was answered');
+      for (const line of lines) assert.equal(JSON.parse(line).jsonrpc, '2.0', `stdout carries only JSON-RPC: ${line}`);
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.stdin.end();
+      const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve('timeout'), 15_000))]);
+      assert.equal(code, 0);
+    } finally {
+      killIfAlive(child.pid);
+    }
+    const reopened = await startStdioServer({ era: 'legacy', args: ['--data-dir', dataDir] });
+    try {
+      const got = structured<{ value: unknown }>(await reopened.client.callTool({ name: 'kv_get', arguments: { key: 'flushed' } }));
+      assert.equal(got.value, 'yes');
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('applies config precedence: flag over environment over file over default', async () => {
+    const config = path.join(root.dir, 'precedence.yaml');
+    await writeFile(config, 'server:\n  name: from-file\nstorage:\n  dataDir: ./from-file-data\n');
+    const fileOnly = await startStdioServer({ era: 'legacy', args: ['--config', config] });
+    try {
+      assert.equal(fileOnly.client.getServerVersion()?.name, 'from-file');
+    } finally {
+      await fileOnly.close();
+    }
+    const envWins = await startStdioServer({ era: 'legacy', args: ['--config', config], env: { MCP_SERVER_NAME: 'from-env', MCP_DATA_PATH: path.join(root.dir, 'env-data') } });
+    try {
+      assert.equal(envWins.client.getServerVersion()?.name, 'from-env');
+    } finally {
+      await envWins.close();
+    }
+    const printed = await runBinary(['--config', config, '--print-config', '--data-dir', path.join(root.dir, 'flag-data')], { env: { MCP_DATA_PATH: path.join(root.dir, 'env-data') } });
+    assert.equal(printed.code, 0, printed.stderr);
+    assert.match(printed.stdout, /dataDir: .*flag-data.*# flag --data-dir/);
+    assert.match(printed.stdout, /name: .*from-file.*# .*precedence\.yaml:2:/);
+  });
+});
