@@ -6,13 +6,13 @@ import { readYamlFile, type YamlSource } from './yaml-source.js';
 
 export const DEFAULT_CONFIG_FILE = 'config.yaml';
 
-/** The config file to read: --config, else MCP_CONFIG_PATH, else ./config.yaml when it exists. */
 interface Choice {
   file: string;
   /** Who named the file; a named file must exist, the default one may be absent. */
   namedBy?: { origin: 'flag' | 'env'; name: string };
 }
 
+/** The config file to read: --config, else MCP_CONFIG_PATH, else ./config.yaml when it exists. */
 function chooseConfigFile({ configPath, env, cwd }: LoadConfigOptions): Choice | undefined {
   if (configPath) return { file: resolve(cwd, configPath), namedBy: { origin: 'flag', name: '--config' } };
   const fromEnv = env[CONFIG_PATH_ENV]?.trim();

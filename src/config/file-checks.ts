@@ -1,9 +1,9 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { describeFsError } from './fs-errors.js';
 import { getIn } from './object-path.js';
 import { problemAt, sourceOf, type Origins } from './origins.js';
 import type { ConfigProblem, PathSegment } from './types.js';
-import { describeFsError } from './yaml-source.js';
 
 /** Settings that hold paths: relative ones resolve against the config file's directory when the file set them, else against cwd. */
 export const PATH_SETTINGS: readonly (readonly string[])[] = [

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { describeFsError } from './fs-errors.js';
 import { isPlainObject } from './object-path.js';
 import type { ConfigProblem, PathSegment } from './types.js';
 
@@ -98,12 +99,4 @@ function child(node: Node, segment: PathSegment): Found | undefined {
 
 function oneLine(message: string): string {
   return message.replace(/\s+/g, ' ').trim();
-}
-
-export function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'it is a directory';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  return error instanceof Error ? error.message : String(error);
 }
