@@ -84,6 +84,12 @@ const storageSchema = z
     dataDir: z.string().min(1).default('./data').describe('Data directory: lock, schema version and the engine files.'),
     path: z.string().min(1).optional().describe('Where the engine keeps its files; default <dataDir>/<type>.'),
     sweepIntervalSeconds: positiveSeconds.default(60).describe('How often expired documents are purged.'),
+    lockWaitSeconds: z
+      .number()
+      .min(0)
+      .max(300)
+      .default(5)
+      .describe('At start-up, how long to wait for another live process to release the data directory before giving up.'),
     lancedb: z
       .strictObject({
         vectorIndexMinRows: z.number().int().min(256).default(5000).describe('Collections with at least this many vectors get an approximate (IVF-PQ) index.'),
