@@ -1,0 +1,169 @@
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import type { Backend, BackendOptions } from '../backend.js';
+import { checkCollectionName, cosineSimilarity, isLive } from '../document.js';
+import { compareStrings, documentComparator, matches } from '../evaluate.js';
+import type { Condition, NormalizedFind } from '../filter.js';
+import { StorageError, type StoredDocument } from '../types.js';
+import { DurableJsonFile } from './json-file.js';
+
+interface FileContent {
+  format: 'mcp-server-lowdb';
+  version: 1;
+  documents: StoredDocument[];
+}
+
+const EXTENSION = '.json';
+
+function checkContent(path: string) {
+  return (value: unknown): FileContent => {
+    const content = value as Partial<FileContent> | null;
+    if (typeof content !== 'object' || content === null || content.format !== 'mcp-server-lowdb' || !Array.isArray(content.documents)) {
+      throw new StorageError('CORRUPT', `${path} is not an mcp-server lowdb collection file; restore it from a backup or move it away`);
+    }
+    for (const doc of content.documents) {
+      if (typeof doc !== 'object' || doc === null || typeof doc.id !== 'string' || typeof doc.createdAt !== 'number') {
+        throw new StorageError('CORRUPT', `${path} holds a malformed document; restore it from a backup or move it away`);
+      }
+    }
+    return content as FileContent;
+  };
+}
+
+interface LoadedCollection {
+  db: Low<FileContent>;
+  docs: Map<string, StoredDocument>;
+  dimension: number | undefined;
+  /** The file exists (the collection was created). */
+  persisted: boolean;
+}
+
+/** lowdb: one JSON file per collection, held in memory, rewritten atomically on every (batched) write. */
+export class LowdbBackend implements Backend {
+  readonly engine = 'lowdb' as const;
+  private readonly collections = new Map<string, LoadedCollection>();
+
+  private constructor(private readonly dir: string) {}
+
+  static async open(options: BackendOptions): Promise<LowdbBackend> {
+    await mkdir(options.path, { recursive: true });
+    const backend = new LowdbBackend(options.path);
+    // Load everything now so a corrupt file is reported at startup, not in the middle of a tool call.
+    for (const name of await backend.fileNames()) await backend.load(name);
+    return backend;
+  }
+
+  private async fileNames(): Promise<string[]> {
+    const names = (await readdir(this.dir)).filter((f) => f.endsWith(EXTENSION)).map((f) => f.slice(0, -EXTENSION.length));
+    return names.filter((name) => {
+      try {
+        return checkCollectionName(name) === name;
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  private async load(name: string): Promise<LoadedCollection> {
+    let loaded = this.collections.get(name);
+    if (loaded) return loaded;
+    const path = join(this.dir, name + EXTENSION);
+    const db = new Low<FileContent>(new DurableJsonFile(path, checkContent(path)), { format: 'mcp-server-lowdb', version: 1, documents: [] });
+    const content = await db.adapter.read();
+    if (content) db.data = content;
+    const persisted = content !== null;
+    const docs = new Map(db.data.documents.map((d) => [d.id, d]));
+    const withVector = db.data.documents.find((d) => d.vector);
+    loaded = { db, docs, dimension: withVector?.vector?.length, persisted };
+    this.collections.set(name, loaded);
+    return loaded;
+  }
+
+  private async save(loaded: LoadedCollection): Promise<void> {
+    loaded.db.data = { format: 'mcp-server-lowdb', version: 1, documents: [...loaded.docs.values()] };
+    await loaded.db.write();
+    loaded.persisted = true;
+  }
+
+  private live(loaded: LoadedCollection, filter: Condition | undefined, now: number): StoredDocument[] {
+    const result: StoredDocument[] = [];
+    for (const doc of loaded.docs.values()) if (isLive(doc, now) && (!filter || matches(doc, filter))) result.push(doc);
+    return result;
+  }
+
+  async listCollections(): Promise<string[]> {
+    return [...this.collections.entries()].filter(([, c]) => c.persisted).map(([name]) => name);
+  }
+
+  async getMany(collection: string, ids: string[], now: number): Promise<Map<string, StoredDocument>> {
+    const loaded = await this.load(collection);
+    const result = new Map<string, StoredDocument>();
+    for (const id of ids) {
+      const doc = loaded.docs.get(id);
+      if (doc && isLive(doc, now)) result.set(id, doc);
+    }
+    return result;
+  }
+
+  async upsert(collection: string, documents: StoredDocument[]): Promise<void> {
+    const loaded = await this.load(collection);
+    const previous = documents.map((d) => loaded.docs.get(d.id));
+    for (const doc of documents) loaded.docs.set(doc.id, doc);
+    try {
+      await this.save(loaded);
+    } catch (error) {
+      documents.forEach((doc, i) => (previous[i] ? loaded.docs.set(doc.id, previous[i]) : loaded.docs.delete(doc.id)));
+      throw error;
+    }
+    loaded.dimension ??= documents.find((d) => d.vector)?.vector?.length;
+  }
+
+  async delete(collection: string, id: string, now: number): Promise<boolean> {
+    const loaded = await this.load(collection);
+    const doc = loaded.docs.get(id);
+    if (!doc) return false;
+    loaded.docs.delete(id);
+    await this.save(loaded);
+    return isLive(doc, now);
+  }
+
+  async find(collection: string, query: NormalizedFind, now: number): Promise<StoredDocument[]> {
+    const docs = this.live(await this.load(collection), query.filter, now);
+    return docs.sort(documentComparator(query.orderBy)).slice(query.offset, query.offset + query.limit);
+  }
+
+  async count(collection: string, filter: Condition | undefined, now: number): Promise<number> {
+    return this.live(await this.load(collection), filter, now).length;
+  }
+
+  async search(collection: string, vector: number[], k: number, filter: Condition | undefined, now: number): Promise<StoredDocument[]> {
+    return this.live(await this.load(collection), filter, now)
+      .filter((d) => d.vector)
+      .map((doc) => ({ doc, score: cosineSimilarity(vector, doc.vector!) }))
+      .sort((a, b) => b.score - a.score || compareStrings(a.doc.id, b.doc.id))
+      .slice(0, k)
+      .map((s) => s.doc);
+  }
+
+  async dimension(collection: string): Promise<number | undefined> {
+    return (await this.load(collection)).dimension;
+  }
+
+  async purgeExpired(collection: string, now: number): Promise<number> {
+    const loaded = await this.load(collection);
+    const expired = [...loaded.docs.values()].filter((d) => !isLive(d, now));
+    if (expired.length === 0) return 0;
+    for (const doc of expired) loaded.docs.delete(doc.id);
+    await this.save(loaded);
+    return expired.length;
+  }
+
+  async *exportDocuments(collection: string, now: number): AsyncIterable<StoredDocument> {
+    yield* this.live(await this.load(collection), undefined, now).sort((a, b) => compareStrings(a.id, b.id));
+  }
+
+  async close(): Promise<void> {
+    this.collections.clear();
+  }
+}

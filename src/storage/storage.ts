@@ -1,0 +1,204 @@
+import type { Backend } from './backend.js';
+import { buildDocument, checkCollectionName, checkData, checkDimension, checkId, checkStoredDocument, checkVector, cosineSimilarity } from './document.js';
+import { compileFilter, normalizeFind, normalizeSearch } from './filter.js';
+import { compareStrings } from './evaluate.js';
+import { WriteQueue } from './write-queue.js';
+import {
+  StorageError,
+  type Collection,
+  type Filter,
+  type FindQuery,
+  type Json,
+  type PutOptions,
+  type SearchHit,
+  type SearchOptions,
+  type Storage,
+  type StoredDocument,
+} from './types.js';
+
+interface PendingPut {
+  id: string;
+  data: Json;
+  options: PutOptions;
+  resolve: (doc: StoredDocument) => void;
+}
+
+const IMPORT_CHUNK = 500;
+
+/**
+ * The engine-independent half of every Storage: argument validation, write serialization and batching,
+ * put semantics (createdAt kept, expiry), vector dimensions and scores. Engines only implement Backend.
+ */
+export class BackendStorage implements Storage {
+  private readonly queues = new Map<string, WriteQueue<PendingPut>>();
+  private readonly dimensions = new Map<string, number>();
+  private closed = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly onClose: () => Promise<void> = async () => {},
+  ) {}
+
+  get engine() {
+    return this.backend.engine;
+  }
+
+  collection(name: string): Collection {
+    checkCollectionName(name);
+    const storage = this;
+    return {
+      name,
+      get: (id) => storage.get(name, id) as never,
+      put: (id, data, options) => storage.put(name, id, data, options) as never,
+      delete: (id) => storage.delete(name, id),
+      find: (query) => storage.find(name, query) as never,
+      count: (filter) => storage.count(name, filter),
+      search: (vector, options) => storage.search(name, vector, options) as never,
+    };
+  }
+
+  async listCollections(): Promise<string[]> {
+    this.checkOpen();
+    return (await this.backend.listCollections()).sort();
+  }
+
+  async *exportCollection(name: string): AsyncIterable<StoredDocument> {
+    this.checkOpen();
+    checkCollectionName(name);
+    await this.queue(name).idle();
+    yield* this.backend.exportDocuments(name, Date.now());
+  }
+
+  async importCollection(name: string, documents: AsyncIterable<StoredDocument> | Iterable<StoredDocument>): Promise<number> {
+    this.checkOpen();
+    checkCollectionName(name);
+    let chunk: StoredDocument[] = [];
+    let total = 0;
+    const write = async () => {
+      const docs = chunk;
+      chunk = [];
+      await this.queue(name).run(async () => {
+        for (const doc of docs) if (doc.vector) await this.checkDimension(name, doc.vector.length);
+        await this.backend.upsert(name, docs);
+      });
+    };
+    for await (const doc of documents) {
+      chunk.push(checkStoredDocument(doc, `document ${total + 1} imported into "${name}"`));
+      total++;
+      if (chunk.length >= IMPORT_CHUNK) await write();
+    }
+    if (chunk.length > 0) await write();
+    return total;
+  }
+
+  /** Purges expired documents of every collection (the TTL sweeper). */
+  async purgeExpired(): Promise<number> {
+    if (this.closed) return 0;
+    let purged = 0;
+    for (const name of await this.backend.listCollections()) {
+      purged += await this.queue(name).run(() => this.backend.purgeExpired(name, Date.now()));
+    }
+    return purged;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true;
+      await Promise.all([...this.queues.values()].map((q) => q.idle()));
+      try {
+        await this.backend.close();
+      } finally {
+        await this.onClose();
+      }
+    })();
+    return this.closing;
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new StorageError('CLOSED', 'storage is closed');
+  }
+
+  private queue(name: string): WriteQueue<PendingPut> {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new WriteQueue((items) => this.flushPuts(name, items));
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  private async checkDimension(name: string, length: number): Promise<void> {
+    let dimension = this.dimensions.get(name);
+    if (dimension === undefined) {
+      dimension = await this.backend.dimension(name);
+      if (dimension !== undefined) this.dimensions.set(name, dimension);
+    }
+    checkDimension(name, dimension, length);
+    this.dimensions.set(name, length);
+  }
+
+  private async flushPuts(name: string, items: PendingPut[]): Promise<void> {
+    const now = Date.now();
+    const existing = await this.backend.getMany(name, [...new Set(items.map((i) => i.id))], now);
+    const written = new Map<string, StoredDocument>();
+    const results: Array<[PendingPut, StoredDocument]> = [];
+    for (const item of items) {
+      const doc = buildDocument(item.id, item.data, item.options, written.get(item.id) ?? existing.get(item.id), now);
+      written.set(item.id, doc);
+      results.push([item, doc]);
+    }
+    await this.backend.upsert(name, [...written.values()]);
+    for (const [item, doc] of results) item.resolve(doc);
+  }
+
+  private async get(name: string, id: string): Promise<StoredDocument | undefined> {
+    this.checkOpen();
+    checkId(id);
+    return (await this.backend.getMany(name, [id], Date.now())).get(id);
+  }
+
+  private async put(name: string, id: string, data: Json, options: PutOptions = {}): Promise<StoredDocument> {
+    this.checkOpen();
+    checkId(id);
+    const clean = checkData(data);
+    const vector = options.vector === undefined ? undefined : checkVector(options.vector);
+    const normalized: PutOptions = { ...(options.ttlSeconds !== undefined ? { ttlSeconds: options.ttlSeconds } : {}), ...(vector ? { vector } : {}) };
+    buildDocument(id, clean, normalized, undefined, 0); // validates ttl before queueing
+    if (vector) await this.checkDimension(name, vector.length);
+    let result: StoredDocument | undefined;
+    await this.queue(name).add({ id, data: clean, options: normalized, resolve: (doc) => (result = doc) });
+    return result!;
+  }
+
+  private async delete(name: string, id: string): Promise<boolean> {
+    this.checkOpen();
+    checkId(id);
+    return this.queue(name).run(() => this.backend.delete(name, id, Date.now()));
+  }
+
+  private async find(name: string, query: FindQuery | undefined): Promise<StoredDocument[]> {
+    this.checkOpen();
+    const q = normalizeFind(query);
+    if (q.limit === 0) return [];
+    return this.backend.find(name, q, Date.now());
+  }
+
+  private async count(name: string, filter: Filter | undefined): Promise<number> {
+    this.checkOpen();
+    return this.backend.count(name, compileFilter(filter), Date.now());
+  }
+
+  private async search(name: string, vector: number[], options: SearchOptions | undefined): Promise<SearchHit[]> {
+    this.checkOpen();
+    const query = checkVector(vector, 'query vector');
+    const { k, filter } = normalizeSearch(options);
+    const dimension = this.dimensions.get(name) ?? (await this.backend.dimension(name));
+    if (dimension === undefined) return [];
+    checkDimension(name, dimension, query.length);
+    const docs = await this.backend.search(name, query, k, filter, Date.now());
+    return docs
+      .map((doc) => ({ ...doc, score: cosineSimilarity(query, doc.vector!) }))
+      .sort((a, b) => b.score - a.score || compareStrings(a.id, b.id));
+  }
+}
