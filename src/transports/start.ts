@@ -1,4 +1,5 @@
 import type { Runtime } from '../server/runtime.js';
+import { serveHttp } from './http/serve-http.js';
 import { serveOverStdio } from './stdio.js';
 
 export interface TransportHandle {
@@ -9,5 +10,5 @@ export interface TransportHandle {
 export async function startTransport(runtime: Runtime, onEnd: (reason: string) => void): Promise<TransportHandle> {
   const type = runtime.config.transport.type;
   if (type === 'stdio') return serveOverStdio(runtime, () => onEnd('stdin closed'));
-  throw new Error(`transport "${type}" is not implemented yet`);
+  return serveHttp(runtime, type);
 }

@@ -1,0 +1,53 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Prometheus metrics for the HTTP transports. One registry per server instance (not prom-client's
+ * global one), so tests and in-process restarts never see "metric already registered".
+ */
+export interface Metrics {
+  readonly registry: Registry;
+  readonly httpRequests: Counter<'route' | 'method' | 'status'>;
+  readonly httpDuration: Histogram<'route' | 'method'>;
+  readonly toolCalls: Counter<'tool' | 'transport'>;
+  readonly activeSessions: Gauge<'transport'>;
+  readonly rejected: Counter<'reason'>;
+  /** Prometheus text exposition of every metric. */
+  render(): Promise<string>;
+}
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'mcp_server_' });
+  const httpRequests = new Counter({
+    name: 'mcp_server_http_requests_total',
+    help: 'HTTP requests answered, by route, method and status code.',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: 'mcp_server_http_request_duration_seconds',
+    help: 'Time until the response headers were ready (streams not included), by route and method.',
+    labelNames: ['route', 'method'] as const,
+    buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+    registers: [registry],
+  });
+  const toolCalls = new Counter({
+    name: 'mcp_server_tool_calls_total',
+    help: 'tools/call requests received over HTTP, by tool name (unknown names count as "unknown") and transport.',
+    labelNames: ['tool', 'transport'] as const,
+    registers: [registry],
+  });
+  const activeSessions = new Gauge({
+    name: 'mcp_server_active_sessions',
+    help: 'Open sessions: 2025 Streamable HTTP sessions and legacy SSE connections.',
+    labelNames: ['transport'] as const,
+    registers: [registry],
+  });
+  const rejected = new Counter({
+    name: 'mcp_server_http_rejected_total',
+    help: 'Requests refused before reaching MCP, by reason (auth, host, origin, rate_limit, body_limit, session_limit).',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  return { registry, httpRequests, httpDuration, toolCalls, activeSessions, rejected, render: () => registry.metrics() };
+}

@@ -1,0 +1,13 @@
+/** An HTTP error answer with a JSON-RPC error body, the shape MCP clients expect on any endpoint. */
+export function jsonRpcError(status: number, code: number, message: string, headers: Record<string, string> = {}, id: string | number | null = null): Response {
+  return new Response(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id }), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  });
+}
+
+export const PARSE_ERROR = -32700;
+export const INVALID_REQUEST = -32600;
+/** Implementation-defined server error (transport-level refusals). */
+export const SERVER_ERROR = -32000;
+export const SESSION_NOT_FOUND = -32001;

@@ -1,0 +1,16 @@
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit as honoBodyLimit } from 'hono/body-limit';
+import type { Metrics } from '../../../observability/metrics.js';
+import { jsonRpcError, SERVER_ERROR } from '../json-rpc-error.js';
+import type { AppEnv } from '../types.js';
+
+/** 413 for request bodies over the limit (declared Content-Length, or counted while streaming). */
+export function bodyLimit(maxBytes: number, metrics: Metrics): MiddlewareHandler<AppEnv> {
+  return honoBodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      metrics.rejected.inc({ reason: 'body_limit' });
+      return jsonRpcError(413, SERVER_ERROR, `Request body larger than ${maxBytes} bytes`);
+    },
+  });
+}

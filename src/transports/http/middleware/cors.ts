@@ -1,0 +1,53 @@
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../types.js';
+
+const ALLOWED_HEADERS = [
+  'authorization',
+  'content-type',
+  'accept',
+  'last-event-id',
+  'mcp-protocol-version',
+  'mcp-session-id',
+  'mcp-method',
+  'mcp-name',
+];
+/** 2026-07-28 mirrors tool parameters into `Mcp-Param-<name>` headers; names vary per tool. */
+const ALLOWED_HEADER_PREFIX = 'mcp-param-';
+const EXPOSED_HEADERS = 'Mcp-Session-Id, Mcp-Protocol-Version, WWW-Authenticate, Retry-After';
+
+/**
+ * CORS for the origins in `corsOrigins` ("*" for any). Preflights are answered here (204) with the
+ * requested headers the MCP transports use; other origins get no CORS headers, so browsers refuse.
+ */
+export function cors(corsOrigins: readonly string[]): MiddlewareHandler<AppEnv> {
+  const any = corsOrigins.includes('*');
+  const listed = new Set(corsOrigins.map((o) => o.toLowerCase().replace(/\/$/, '')));
+  const allowed = (origin: string) => any || listed.has(origin.toLowerCase().replace(/\/$/, ''));
+  return async (c, next) => {
+    const origin = c.req.header('origin');
+    const ok = origin !== undefined && allowed(origin);
+    if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
+      if (!ok) return c.body(null, 204, { Vary: 'Origin' });
+      return c.body(null, 204, {
+        'Access-Control-Allow-Origin': origin,
+        'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
+        'Access-Control-Allow-Headers': requestedHeaders(c.req.header('access-control-request-headers')),
+        'Access-Control-Max-Age': '600',
+        Vary: 'Origin',
+      });
+    }
+    // Set on the Node response, so streams written directly to it (legacy SSE) carry them too.
+    if (ok) {
+      c.env.outgoing.setHeader('Access-Control-Allow-Origin', origin);
+      c.env.outgoing.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
+      c.env.outgoing.setHeader('Vary', 'Origin');
+    }
+    return next();
+  };
+}
+
+function requestedHeaders(header: string | undefined): string {
+  const requested = (header ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const granted = requested.filter((h) => ALLOWED_HEADERS.includes(h) || (h.startsWith(ALLOWED_HEADER_PREFIX) && /^[a-z0-9-]+$/.test(h)));
+  return [...new Set([...ALLOWED_HEADERS, ...granted])].join(', ');
+}

@@ -1,0 +1,55 @@
+import type { Hono } from 'hono';
+import type { Metrics } from '../../observability/metrics.js';
+import type { Runtime } from '../../server/runtime.js';
+import type { AppEnv } from './types.js';
+
+export interface OpsState {
+  closing: boolean;
+  sessions(): number;
+}
+
+/** Liveness: the process answers. Always open (no auth, no Host check), for probes. */
+export function mountHealth(app: Hono<AppEnv>, runtime: Runtime, state: OpsState): void {
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.get('/ready', async (c) => {
+    const problems = await readinessProblems(runtime, state);
+    return problems.length === 0 ? c.json({ status: 'ready' }) : c.json({ status: 'unavailable', problems }, 503);
+  });
+}
+
+/** /info and /metrics: behind the API keys when keys are configured (they describe the deployment). */
+export function mountInfo(app: Hono<AppEnv>, runtime: Runtime, state: OpsState, metrics: Metrics): void {
+  app.get('/info', (c) => {
+    const snapshot = runtime.registry();
+    return c.json({
+      name: runtime.config.server.name,
+      version: runtime.version,
+      transport: runtime.config.transport.type,
+      storage: runtime.storage.engine,
+      tools: snapshot.tools.size,
+      resources: snapshot.resources.size + snapshot.templates.size,
+      prompts: snapshot.prompts.size,
+      sessions: state.sessions(),
+    });
+  });
+  app.get('/metrics', async (c) => c.body(await metrics.render(), 200, { 'Content-Type': metrics.registry.contentType }));
+}
+
+async function readinessProblems(runtime: Runtime, state: OpsState): Promise<string[]> {
+  if (state.closing) return ['shutting down'];
+  const problems: string[] = [];
+  try {
+    runtime.registry();
+  } catch {
+    problems.push('modules not loaded');
+  }
+  // Storage answers a cheap query: it is open and its lock is held by us.
+  const probe = runtime.storage.listCollections().then(
+    () => undefined,
+    (error: unknown) => `storage unavailable: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  const timeout = new Promise<string>((resolve) => setTimeout(resolve, 2000, 'storage did not answer within 2 s').unref());
+  const storageProblem = await Promise.race([probe, timeout]);
+  if (storageProblem) problems.push(storageProblem);
+  return problems;
+}

@@ -1,0 +1,131 @@
+// The only file that uses @modelcontextprotocol/server-legacy: the frozen 2024-11-05 HTTP+SSE
+// transport needs Node's req/res, which @hono/node-server exposes as c.env.incoming/outgoing.
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import type { JSONRPCMessage } from '@modelcontextprotocol/server';
+import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
+import type { Context, Hono } from 'hono';
+import type { Metrics } from '../../observability/metrics.js';
+import { createMcpServer } from '../../server/build-server.js';
+import type { Runtime } from '../../server/runtime.js';
+import type { Inflight } from './inflight.js';
+import { INVALID_REQUEST, jsonRpcError, PARSE_ERROR, SERVER_ERROR, SESSION_NOT_FOUND } from './json-rpc-error.js';
+import { SessionRegistry } from './session-registry.js';
+import type { AppEnv } from './types.js';
+
+const KEEPALIVE_MS = 15_000;
+
+interface SseSession {
+  transport: SSEServerTransport;
+  owner: string | undefined;
+  close(): Promise<void>;
+}
+
+export interface SseEndpoint {
+  sessionCount(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * Legacy HTTP+SSE: GET /sse opens a stream whose first event announces
+ * `<publicBasePath>/messages?sessionId=...`; the client POSTs each message there and reads the
+ * answers from the stream. Calls still running count as in flight for a graceful shutdown.
+ */
+export function mountSse(app: Hono<AppEnv>, runtime: Runtime, metrics: Metrics, inflight: Inflight): SseEndpoint {
+  const { transport: config } = runtime.config;
+  const messagesPath = `${config.publicBasePath}/messages`;
+  const sessions = new SessionRegistry<SseSession>({
+    max: config.sessions.max,
+    idleTimeoutMs: config.sessions.idleTimeoutSeconds * 1000,
+    onCountChange: (count) => metrics.activeSessions.set({ transport: 'sse' }, count),
+    onReaped: (id) => runtime.log.info({ session: id }, 'idle SSE session closed'),
+  });
+
+  app.get('/sse', async (c) => {
+    if (!(await sessions.hasRoom())) {
+      metrics.rejected.inc({ reason: 'session_limit' });
+      return jsonRpcError(503, SERVER_ERROR, 'Too many sessions; try again later', { 'Retry-After': '5' });
+    }
+    const res = c.env.outgoing;
+    const transport = new SSEServerTransport(messagesPath, res);
+    const id = transport.sessionId;
+    const pending = trackCalls(transport, sessions, id, inflight);
+    const server = createMcpServer(runtime);
+    const keepAlive = setInterval(() => res.writable && res.write(': keep-alive\n\n'), KEEPALIVE_MS);
+    keepAlive.unref();
+    transport.onclose = () => {
+      clearInterval(keepAlive);
+      sessions.remove(id);
+      pending.abandon();
+      void server.close().catch(() => undefined);
+    };
+    sessions.add(id, { transport, owner: c.get('authInfo')?.clientId, close: () => transport.close() });
+    res.once('close', () => void transport.close().catch(() => undefined));
+    await server.connect(transport);
+    return RESPONSE_ALREADY_SENT;
+  });
+
+  app.post('/messages', async (c) => {
+    const id = c.req.query('sessionId') ?? '';
+    const session = sessions.get(id);
+    const authInfo = c.get('authInfo');
+    if (!session || session.owner !== authInfo?.clientId) return jsonRpcError(404, SESSION_NOT_FOUND, 'Session not found');
+    const message = await readMessage(c);
+    if (message instanceof Response) return message;
+    countToolCall(metrics, runtime, message);
+    await session.transport.handleMessage(message, authInfo ? { authInfo } : undefined);
+    return c.text('Accepted', 202);
+  });
+
+  return {
+    sessionCount: () => sessions.size,
+    close: () => sessions.closeAll(),
+  };
+}
+
+async function readMessage(c: Context<AppEnv>): Promise<JSONRPCMessage | Response> {
+  let body: unknown;
+  try {
+    body = JSON.parse(await c.req.text());
+  } catch {
+    return jsonRpcError(400, PARSE_ERROR, 'Parse error: the request body is not valid JSON');
+  }
+  const m = body as Record<string, unknown> | null;
+  const shaped = typeof m === 'object' && m !== null && !Array.isArray(m) && m.jsonrpc === '2.0' && (typeof m.method === 'string' || 'result' in m || 'error' in m);
+  return shaped ? (body as JSONRPCMessage) : jsonRpcError(400, INVALID_REQUEST, 'Invalid Request: not a JSON-RPC 2.0 message');
+}
+
+/**
+ * Requests answered on the stream rather than in the POST's response: each counts as in flight
+ * (and keeps its session from being reaped) from the POST until its response is sent.
+ */
+function trackCalls(transport: SSEServerTransport, sessions: SessionRegistry<SseSession>, id: string, inflight: Inflight) {
+  const open = new Map<string | number, Array<() => void>>();
+  const handle = transport.handleMessage.bind(transport);
+  transport.handleMessage = async (message, extra) => {
+    const m = message as { id?: string | number; method?: string };
+    if (m.id !== undefined && typeof m.method === 'string') open.set(m.id, [inflight.begin(), sessions.begin(id)]);
+    return handle(message, extra);
+  };
+  const send = transport.send.bind(transport);
+  transport.send = async (message, options) => {
+    try {
+      await send(message, options);
+    } finally {
+      const m = message as { id?: string | number; method?: string };
+      if (m.id !== undefined && m.method === undefined) finish(m.id);
+    }
+  };
+  const finish = (requestId: string | number) => {
+    for (const end of open.get(requestId) ?? []) end();
+    open.delete(requestId);
+  };
+  return { abandon: () => [...open.keys()].forEach(finish) };
+}
+
+function countToolCall(metrics: Metrics, runtime: Runtime, message: JSONRPCMessage): void {
+  const m = message as { method?: string; params?: { name?: unknown } };
+  if (m.method !== 'tools/call') return;
+  const name = typeof m.params?.name === 'string' && runtime.registry().tools.has(m.params.name) ? m.params.name : 'unknown';
+  metrics.toolCalls.inc({ tool: name, transport: 'sse' });
+}
+

@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createMcpHandler,
+  isInitializeRequest,
+  isLegacyRequest,
+  legacyStatelessFallback,
+  WebStandardStreamableHTTPServerTransport,
+  type AuthInfo,
+  type McpServer,
+} from '@modelcontextprotocol/server';
+import type { Metrics } from '../../observability/metrics.js';
+import { createMcpServer } from '../../server/build-server.js';
+import type { Runtime } from '../../server/runtime.js';
+import { BoundedEventStore } from './event-store.js';
+import { INVALID_REQUEST, jsonRpcError, PARSE_ERROR, SERVER_ERROR, SESSION_NOT_FOUND } from './json-rpc-error.js';
+import { SessionRegistry } from './session-registry.js';
+
+export interface StreamableRequest {
+  request: Request;
+  authInfo?: AuthInfo;
+  /** Registers a callback for when the HTTP response has been fully written or aborted. */
+  onResponseDone(callback: () => void): void;
+}
+
+export interface StreamableEndpoint {
+  handle(input: StreamableRequest): Promise<Response>;
+  sessionCount(): number;
+  /**
+   * Tells open 2026 subscriptions that the served lists changed (each 2026 request is served from
+   * the current snapshot). A 2025 session keeps the snapshot it was opened with, so it is not told.
+   */
+  notifyListsChanged(): void;
+  close(): Promise<void>;
+}
+
+interface LegacySession {
+  transport: WebStandardStreamableHTTPServerTransport;
+  server: McpServer;
+  owner: string | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * The Streamable HTTP endpoint for both protocol generations. 2026-07-28 requests go to the SDK's
+ * strict per-request handler; 2025-era requests (initialize, Mcp-Session-Id, GET streams, DELETE)
+ * go to sessionful transports with a bounded event store, or to the SDK's stateless fallback.
+ */
+export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics): StreamableEndpoint {
+  const { transport: config } = runtime.config;
+  const maxRequestBodySize = config.bodyLimitBytes;
+  const onerror = (error: Error) => runtime.log.debug({ err: error }, 'streamable HTTP request error');
+  const modern = createMcpHandler(() => createMcpServer(runtime), { legacy: 'reject', maxRequestBodySize, onerror });
+  const stateless = config.sessions.mode === 'stateless' ? legacyStatelessFallback(() => createMcpServer(runtime), onerror, { maxRequestBodySize }) : undefined;
+  const events = new BoundedEventStore(config.eventStore);
+  const sessions = new SessionRegistry<LegacySession>({
+    max: config.sessions.max,
+    idleTimeoutMs: config.sessions.idleTimeoutSeconds * 1000,
+    onCountChange: (count) => metrics.activeSessions.set({ transport: 'http-stream' }, count),
+    onReaped: (id) => runtime.log.info({ session: id }, 'idle session closed'),
+  });
+
+  async function openSession(input: StreamableRequest, body: unknown): Promise<Response> {
+    if (!(await sessions.hasRoom())) {
+      metrics.rejected.inc({ reason: 'session_limit' });
+      return jsonRpcError(503, SERVER_ERROR, 'Too many sessions; try again later', { 'Retry-After': '5' });
+    }
+    const eventStore = events.view();
+    const server = createMcpServer(runtime);
+    let session: LegacySession | undefined;
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      eventStore,
+      maxRequestBodySize,
+      onsessioninitialized: (id) => {
+        session = { transport, server, owner: input.authInfo?.clientId, close: () => transport.close() };
+        sessions.add(id, session);
+      },
+      onsessionclosed: (id) => sessions.remove(id),
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.remove(transport.sessionId);
+      eventStore.dispose();
+      void server.close().catch(() => undefined);
+    };
+    await server.connect(transport);
+    return transport.handleRequest(input.request, { parsedBody: body, ...(input.authInfo ? { authInfo: input.authInfo } : {}) });
+  }
+
+  async function handleLegacy(input: StreamableRequest): Promise<Response> {
+    if (stateless) return stateless(input.request, input.authInfo ? { authInfo: input.authInfo } : {});
+    const { request } = input;
+    const sessionId = request.headers.get('mcp-session-id');
+    if (sessionId) {
+      const session = sessions.get(sessionId);
+      // A session is only reachable with the key that opened it.
+      if (!session || session.owner !== input.authInfo?.clientId) return jsonRpcError(404, SESSION_NOT_FOUND, 'Session not found');
+      if (request.method === 'POST') input.onResponseDone(sessions.begin(sessionId));
+      return session.transport.handleRequest(request, input.authInfo ? { authInfo: input.authInfo } : {});
+    }
+    if (request.method !== 'POST') return jsonRpcError(400, SERVER_ERROR, 'Bad Request: Mcp-Session-Id header is required');
+    let body: unknown;
+    try {
+      body = JSON.parse(await request.text());
+    } catch {
+      return jsonRpcError(400, PARSE_ERROR, 'Parse error: the request body is not valid JSON');
+    }
+    if (isInitializeRequest(body)) return openSession(input, body);
+    if (!isJsonRpcShaped(body)) return jsonRpcError(400, INVALID_REQUEST, 'Invalid Request: not a JSON-RPC 2.0 message');
+    return jsonRpcError(400, SERVER_ERROR, 'Bad Request: Mcp-Session-Id header is required (send initialize first)', {}, idOf(body));
+  }
+
+  return {
+    async handle(input) {
+      countToolCall(metrics, runtime, input.request);
+      if (await isLegacyRequest(input.request, undefined, { maxRequestBodySize })) return handleLegacy(input);
+      return modern.fetch(input.request, input.authInfo ? { authInfo: input.authInfo } : {});
+    },
+    sessionCount: () => sessions.size,
+    notifyListsChanged() {
+      modern.notify.toolsChanged();
+      modern.notify.promptsChanged();
+      modern.notify.resourcesChanged();
+    },
+    async close() {
+      await sessions.closeAll();
+      await modern.close();
+    },
+  };
+}
+
+function isJsonRpcShaped(body: unknown): boolean {
+  if (Array.isArray(body)) return body.length > 0 && body.every(isJsonRpcShaped);
+  if (typeof body !== 'object' || body === null) return false;
+  const message = body as Record<string, unknown>;
+  return message.jsonrpc === '2.0' && (typeof message.method === 'string' || 'result' in message || 'error' in message);
+}
+
+function idOf(body: unknown): string | number | null {
+  const id = (body as { id?: unknown } | null)?.id;
+  return typeof id === 'string' || typeof id === 'number' ? id : null;
+}
+
+/** Counts tools/call requests from a cheap peek at the body (known tool names only: bounded labels). */
+function countToolCall(metrics: Metrics, runtime: Runtime, request: Request): void {
+  if (request.method !== 'POST') return;
+  request
+    .clone()
+    .json()
+    .then((body: unknown) => {
+      for (const message of Array.isArray(body) ? body : [body]) {
+        const m = message as { method?: unknown; params?: { name?: unknown } } | null;
+        if (m?.method !== 'tools/call') continue;
+        const name = typeof m.params?.name === 'string' && runtime.registry().tools.has(m.params.name) ? m.params.name : 'unknown';
+        metrics.toolCalls.inc({ tool: name, transport: 'http-stream' });
+      }
+    })
+    .catch(() => undefined);
+}
