@@ -34,7 +34,7 @@ for (const era of ERAS) {
       }
       const kvSet = tools.find((tool) => tool.name === 'kv_set')!;
       assert.deepEqual(Object.keys(kvSet.inputSchema.properties ?? {}).sort(), ['key', 'ttl_seconds', 'value']);
-      assert.deepEqual(kvSet.inputSchema.required, ['key']);
+      assert.deepEqual(kvSet.inputSchema.required, ['key', 'value']);
     });
 
     it('kv_set, kv_get, kv_list and kv_delete work together', async () => {

@@ -50,7 +50,7 @@ export default [
     name: 'steps',
     description: 'Reports progress and logs while it works.',
     async run(_args, ctx) {
-      for (let i = 1; i <= 3; i++) { await ctx.progress(i, 3, 'step ' + i); ctx.log.info('did step ' + i); }
+      for (let i = 1; i <= 3; i++) { await ctx.progress(i, 3, 'step ' + i); ctx.log.info('did step ' + i); await new Promise((r) => setTimeout(r, 50)); }
       return 'done';
     },
   },
@@ -70,7 +70,7 @@ export default [
 ];`,
   'broken-syntax.ts': `export default { name: 'broken', description: 'x', run() { return ( } };`,
   'broken-shape.js': `export default { name: 'no_run', description: 'A tool without run' };`,
-  'dupe.js': `export default { name: 'greet', description: 'A second greet in another file.', run: () => 'dupe' };`,
+  'zz-dupe.js': `export default { name: 'greet', description: 'A second greet in another file.', run: () => 'dupe' };`,
   'skipped.test.ts': `throw new Error('test files are not modules');`,
   'disabled_tool.js': `export default { name: 'secret_admin', description: 'Disabled by config glob.', run: () => 'should not be served' };`,
 };
@@ -124,9 +124,9 @@ for (const era of ERAS) {
 
     it('reports each broken module with its file and reason, and names both files of a duplicate', () => {
       const log = server.stderr();
-      assert.match(log, /broken-syntax\.ts[^\n]*failed to load/);
+      assert.match(log, /broken-syntax\.ts[^\n]*failed to load: [^\n]*Unexpected/);
       assert.match(log, /broken-shape\.js[^\n]*needs a run\(args, ctx\) function/);
-      assert.match(log, new RegExp(`dupe\\.js[^\\n]*duplicate tool \\\\?"greet\\\\?": also defined in [^\\n]*greet\\.ts`));
+      assert.match(log, /zz-dupe\.js[^\n]*duplicate tool \\"greet\\": also defined in [^\n]*greet\.ts/);
       assert.doesNotMatch(log, /skipped\.test\.ts/);
     });
 
@@ -153,7 +153,7 @@ for (const era of ERAS) {
       const progress: number[] = [];
       const result = await server.client.callTool({ name: 'steps', arguments: {} }, { onprogress: (p) => progress.push(p.progress) });
       assert.equal(textOf(result), 'done');
-      if (era === 'modern') assert.deepEqual(progress, [1, 2, 3]);
+      assert.deepEqual(progress, [1, 2, 3]);
     });
 
     it('asks the client for input and re-enters the handler with the answer and the signed state', async () => {

@@ -93,7 +93,11 @@ export function classify(value: unknown, source: Sourced): LoadedDefinition {
       need(def.arguments === undefined || isObject(def.arguments) || Array.isArray(def.arguments), 'arguments must be a list or a zod shape');
       return { ...source, kind, name: def.name, def: def as PromptDefinition };
     default:
-      throw new DefinitionError(`definition "${def.name}" has unknown kind ${JSON.stringify(kind)} (tool, resource, resourceTemplate or prompt)`);
+      throw new DefinitionError(
+        def.kind === undefined
+          ? `definition "${def.name}" is none of: a tool (needs a run(args, ctx) function), a resource (uri + read), a resource template (uriTemplate + read) or a prompt (get)`
+          : `definition "${def.name}" has unknown kind ${JSON.stringify(def.kind)} (tool, resource, resourceTemplate or prompt)`,
+      );
   }
 }
 

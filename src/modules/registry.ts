@@ -91,9 +91,11 @@ async function loadFile(file: string, generation: number, problems: ModuleProble
   return definitions;
 }
 
+/** One line, however many the error had (a compiler error lists its location on the next line). */
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message.split('\n')[0] ?? error.name;
-  return String(error);
+  const text = error instanceof Error ? error.message || error.name : String(error);
+  const line = text.replace(/\s*\n\s*/g, ' ').trim();
+  return line.length > 500 ? `${line.slice(0, 500)}…` : line;
 }
 
 /** The package's own tools/ directory: built-in modules, discovered like any user's. */

@@ -88,15 +88,18 @@ function registerPrompt(server: McpServer, runtime: Runtime, prompt: LoadedPromp
   );
 }
 
-/** Prompt arguments are strings; each may carry a completion callback. */
+/** Prompt arguments are strings; each may carry a completion callback (on the inner, non-optional schema). */
 function promptArgs(runtime: Runtime, prompt: LoadedPrompt): z.ZodObject {
   const { def } = prompt;
   const shape: Record<string, z.ZodType> = {};
-  for (const [name, base] of Object.entries(argumentShape(def))) {
+  for (const [name, schema] of Object.entries(argumentShape(def))) {
     const fn = def.complete?.[name];
-    shape[name] = fn
-      ? completable(base, (value, context) => fn(String(value ?? ''), completionContext(runtime, prompt.moduleName), context?.arguments ?? {}))
-      : base;
+    const optional = schema instanceof z.ZodOptional;
+    const inner = optional ? (schema.unwrap() as z.ZodType) : schema;
+    const field = fn
+      ? completable(inner, (value, context) => fn(String(value ?? ''), completionContext(runtime, prompt.moduleName), context?.arguments ?? {}))
+      : inner;
+    shape[name] = optional ? field.optional() : field;
   }
   return z.object(shape);
 }
