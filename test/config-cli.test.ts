@@ -41,7 +41,7 @@ describe('mcp-server --validate-config', { skip }, () => {
 
   it('exits 1 and prints every problem with line:column on stderr', () => {
     const dir = tempDir();
-    const file = writeFile(dir, 'bad.yaml', ['transport:', '  port: 70000', '  prot: 1', 'tools:', '  dirs:', '    - ./missing', 'logging:', '  level: loud', ''].join('\n'));
+    const file = writeFile(dir, 'bad.yaml', ['transport:', '  port: 70000', '  prot: 1', 'tools:', '  dirs:', '    - ./missing', 'logging:', '  level: loud', 'server:', '  name: [1, 2]', ''].join('\n'));
     const { code, stdout, stderr } = run(['--validate-config', '--config', file], dir);
     assert.equal(code, 1);
     assert.equal(stdout, '');
@@ -50,6 +50,7 @@ describe('mcp-server --validate-config', { skip }, () => {
       /^bad\.yaml:3:3: transport\.prot: unknown key "prot"; did you mean "port"\?$/m,
       /^bad\.yaml:6:7: tools\.dirs\[0\]: directory not found: /m,
       /^bad\.yaml:8:10: logging\.level: /m,
+      /^bad\.yaml:10:9: server\.name: .*string/m,
     ]) {
       assert.match(stderr, expected);
     }
