@@ -34,7 +34,7 @@ export function documentsToTable(documents: StoredDocument[], dimension: number 
   const schema = tableSchema(dimension);
   const column = <T extends ArrowModule.DataType>(values: unknown[], type: T) => arrow.vectorFromArray(values, type).data[0]!;
   const json = documents.map((d) => JSON.stringify(d.data));
-  const children = [
+  const children: ArrowModule.Data[] = [
     column(documents.map((d) => d.id), new arrow.Utf8()),
     column(json, new arrow.Utf8()),
     column(json, new arrow.Utf8()),

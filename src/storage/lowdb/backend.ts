@@ -54,6 +54,11 @@ export class LowdbBackend implements Backend {
     return backend;
   }
 
+  /** Reads and checks one collection file (repair). */
+  static async readFile(path: string): Promise<void> {
+    await new DurableJsonFile(path, checkContent(path)).read();
+  }
+
   private async fileNames(): Promise<string[]> {
     const names = (await readdir(this.dir)).filter((f) => f.endsWith(EXTENSION)).map((f) => f.slice(0, -EXTENSION.length));
     return names.filter((name) => {

@@ -1,0 +1,6 @@
+/** The storage commands the CLI wires to --backup, --restore, --repair-database and --migrate. */
+export { runBackup } from './commands/backup.js';
+export { runMigrate } from './commands/migrate.js';
+export { runRepair } from './commands/repair.js';
+export type { CommandReport } from './commands/report.js';
+export { runRestore } from './commands/restore.js';

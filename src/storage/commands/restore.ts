@@ -1,0 +1,63 @@
+import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Config } from '../../config/schema.js';
+import type { Logger } from '../../observability/logger.js';
+import { extractAndVerify, readCollectionFile } from '../archive.js';
+import { backendOptions, openBackend, storagePaths } from '../engines.js';
+import { acquireLock } from '../lock.js';
+import { writeSchemaFile } from '../schema-version.js';
+import { BackendStorage } from '../storage.js';
+import type { CommandReport } from './report.js';
+
+const exists = (path: string) => stat(path).then(() => true, () => false);
+const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
+
+/**
+ * Restores a backup into the configured engine. The archive is extracted and verified completely first;
+ * the new data is then built in a directory next to the engine's, and swapped in with two renames. The
+ * previous data stays at `<path>.previous-<time>` (delete it yourself once satisfied).
+ */
+export async function runRestore(config: Config, input: string, dryRun: boolean, log: Logger): Promise<CommandReport> {
+  const archive = resolve(input);
+  const { dataDir, enginePath } = storagePaths(config.storage);
+  const work = await mkdtemp(join(tmpdir(), 'mcp-restore-'));
+  try {
+    const manifest = await extractAndVerify(archive, work);
+    const total = manifest.collections.reduce((n, c) => n + c.count, 0);
+    const summary = [
+      `verified ${archive}: ${total} documents in ${manifest.collections.length} collections (from ${manifest.engine}, mcp-server ${manifest.serverVersion}, ${manifest.createdAt})`,
+      ...manifest.collections.map((c) => `  ${c.name}: ${c.count}`),
+    ];
+    if (dryRun) return { ok: true, lines: [...summary, `dry run: would restore into ${enginePath} (${config.storage.type}); nothing was changed`] };
+
+    await mkdir(dataDir, { recursive: true });
+    const lock = await acquireLock(dataDir, log);
+    const building = `${enginePath}.restore-${stamp()}`;
+    try {
+      const storage = new BackendStorage(await openBackend(config.storage.type, backendOptions(config.storage, building)));
+      try {
+        for (const entry of manifest.collections) await storage.importCollection(entry.name, readCollectionFile(work, entry));
+      } finally {
+        await storage.close();
+      }
+      const lines = [...summary];
+      if (await exists(enginePath)) {
+        const previous = `${enginePath}.previous-${stamp()}`;
+        await rename(enginePath, previous);
+        lines.push(`kept the previous data at ${previous}`);
+      }
+      await rename(building, enginePath);
+      await writeSchemaFile(dataDir, config.storage.type);
+      lines.push(`restored into ${enginePath} (${config.storage.type})`);
+      return { ok: true, lines };
+    } catch (error) {
+      await rm(building, { recursive: true, force: true });
+      throw error;
+    } finally {
+      await lock.release();
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
