@@ -254,3 +254,25 @@ describe('storage contract: lowdb corruption', () => {
     }
   });
 });
+
+describe('storage contract: lazy engines', () => {
+  it('choosing lowdb loads no native engine module', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { dir, cleanup } = await tempDir('lazy-');
+    try {
+      const script = `
+        const { openStorage } = await import(${JSON.stringify(new URL('../src/storage/open.ts', import.meta.url).href)});
+        const { silentLogger } = await import(${JSON.stringify(new URL('../src/observability/logger.ts', import.meta.url).href)});
+        const { configSchema } = await import(${JSON.stringify(new URL('../src/config/schema.ts', import.meta.url).href)});
+        const s = await openStorage(configSchema.parse({ storage: { dataDir: ${JSON.stringify(dir)} } }).storage, silentLogger);
+        await s.collection('a').put('x', 1);
+        await s.close();
+        const maps = (await import('node:fs')).readFileSync('/proc/self/maps', 'utf8');
+        process.stdout.write(/lancedb|duckdb/i.test(maps) ? 'native' : 'clean');`;
+      const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: process.cwd() });
+      assert.equal(result.stdout, 'clean', result.stderr);
+    } finally {
+      await cleanup();
+    }
+  });
+});
