@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { binary, childEnv, killIfAlive, repoRoot, runBinary, startStdioServer, structured, tempDir } from './helpers/stdio-server.js';
@@ -39,9 +39,22 @@ describe('server lifecycle over stdio', () => {
     }
   });
 
-  it('shuts down cleanly with exit code 0 when stdin closes, and the data is on disk', async () => {
+  it('writes only JSON-RPC to stdout even when a module prints, and exits 0 with data on disk when stdin closes', async () => {
     const dataDir = path.join(root.dir, 'eof');
-    const child = spawn(process.execPath, [binary, '--data-dir', dataDir], { cwd: repoRoot, env: childEnv(), stdio: 'pipe' });
+    const toolsDir = path.join(root.dir, 'noisy-tools');
+    await mkdir(toolsDir, { recursive: true });
+    await writeFile(
+      path.join(toolsDir, 'noisy.mjs'),
+      `console.log('printed while loading');
+export default { name: 'noisy', description: 'Prints to stdout in every way it can.', run() {
+  console.log('console.log'); console.info('console.info'); console.debug('console.debug'); console.table([{ a: 1 }]);
+  process.stdout.write('process.stdout.write\\n');
+  return 'quiet answer';
+} };`,
+    );
+    const child = spawn(process.execPath, [binary, '--data-dir', dataDir, '--tools-dir', toolsDir], { cwd: repoRoot, env: childEnv(), stdio: 'pipe' });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     try {
       const lines: string[] = [];
       let buffered = '';
@@ -54,10 +67,15 @@ describe('server lifecycle over stdio', () => {
       const send = (message: object) => child.stdin.write(`${JSON.stringify(message)}\n`);
       send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
       send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-      send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'kv_set', arguments: { key: 'flushed', value: 'yes' } } });
-      for (let i = 0; i < 100 && !lines.some((line) => line.includes('"id":2')); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-      assert.ok(lines.some((line) => line.includes('"id":2')), 'the call was answered');
+      send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'noisy', arguments: {} } });
+      send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'kv_set', arguments: { key: 'flushed', value: 'yes' } } });
+      for (let i = 0; i < 100 && !lines.some((line) => line.includes('"id":3')); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.ok(lines.some((line) => line.includes('"id":3')), 'the calls were answered');
       for (const line of lines) assert.equal(JSON.parse(line).jsonrpc, '2.0', `stdout carries only JSON-RPC: ${line}`);
+      assert.ok(lines.some((line) => line.includes('quiet answer')));
+      for (const printed of ['printed while loading', 'console.log', 'console.info', 'console.debug', 'process.stdout.write']) {
+        assert.ok(stderr.includes(printed), `"${printed}" redirected to the log on stderr`);
+      }
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
       child.stdin.end();
       const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve('timeout'), 15_000))]);

@@ -65,6 +65,21 @@ export default [
       return 'answer=' + answer.action + ' sure=' + String(answer.content?.sure) + ' state=' + JSON.stringify(ctx.state());
     },
   },
+  {
+    name: 'brainstorm',
+    description: 'Asks the client model for ideas (sampling), re-entered with the completion.',
+    input: { type: 'object', properties: { topic: { type: 'string' } }, required: ['topic'] },
+    run(args, ctx) {
+      const ideas = ctx.input('ideas');
+      if (ideas.kind === 'missing') return ctx.sample('ideas', { messages: [{ role: 'user', content: { type: 'text', text: 'Ideas about ' + args.topic } }], maxTokens: 50 });
+      return 'model said: ' + (ideas.kind === 'sampling' ? ideas.result.content.text : ideas.kind);
+    },
+  },
+  {
+    name: 'picture',
+    description: 'Returns a list of content blocks.',
+    run: () => [{ type: 'text', text: 'a red pixel:' }, { type: 'image', mimeType: 'image/png', data: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==' }],
+  },
   { kind: 'resource', name: 'motd', uri: 'info://motd', description: 'Message of the day', read: () => 'Have a nice day' },
   { kind: 'prompt', name: 'haiku', description: 'Write a haiku', arguments: [{ name: 'topic', required: true }], complete: { topic: (v) => ['autumn', 'winter'].filter((t) => t.startsWith(v)) }, get: ({ topic }) => 'Write a haiku about ' + topic },
 ];`,
@@ -94,8 +109,13 @@ for (const era of ERAS) {
       await writeModules(toolsDir);
       const config = path.join(root.dir, 'config.yaml');
       await writeFile(config, `tools:\n  dirs: [./my-tools]\n  disabled: ['secret_*']\nmodules:\n  greet:\n    greeting: the config file\n`);
-      const client = newClient(era, { elicitation: {} });
+      const client = newClient(era, { elicitation: {}, sampling: {} });
       client.setRequestHandler('elicitation/create', async () => ({ action: 'accept', content: { sure: true } }));
+      client.setRequestHandler('sampling/createMessage', async (request) => ({
+        role: 'assistant',
+        model: 'test-model',
+        content: { type: 'text', text: `three ideas for ${JSON.stringify((request.params.messages[0]?.content as { text?: string }).text)}` },
+      }));
       server = await startStdioServer({ era, client, args: ['--config', config, '--data-dir', path.join(root.dir, 'data')] });
     });
     after(async () => {
@@ -159,6 +179,16 @@ for (const era of ERAS) {
     it('asks the client for input and re-enters the handler with the answer and the signed state', async () => {
       const result = await server.client.callTool({ name: 'confirm_delete', arguments: {} });
       assert.equal(textOf(result), 'answer=accept sure=true state={"round":1}');
+    });
+
+    it('asks the client model for a completion and re-enters with it', async () => {
+      const result = await server.client.callTool({ name: 'brainstorm', arguments: { topic: 'tea' } });
+      assert.equal(textOf(result), 'model said: three ideas for "Ideas about tea"');
+    });
+
+    it('returns a list of content blocks as given', async () => {
+      const result = await server.client.callTool({ name: 'picture', arguments: {} });
+      assert.deepEqual((result.content as Array<{ type: string }>).map((block) => block.type), ['text', 'image']);
     });
 
     it('serves resources and prompts from user modules, with completion', async () => {

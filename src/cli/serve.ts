@@ -6,12 +6,13 @@ import { buildRegistry, moduleDirs, type RegistrySnapshot } from '../modules/reg
 import { createLogger, type Logger } from '../observability/logger.js';
 import type { Runtime } from '../server/runtime.js';
 import { openStorageWaiting } from './open-storage-waiting.js';
-import { startTransport } from '../transports/start.js';
+import { prepareTransport, startTransport } from '../transports/start.js';
 import { serverVersion } from '../version.js';
 
 /** Runs the server until a signal or the client (stdio) ends it; resolves with the exit code. */
 export async function serve(config: Config): Promise<number> {
   const log = createLogger(config.logging);
+  prepareTransport(config, log);
   const storage = await openStorageWaiting(config.storage, log);
   const embedder = createEmbedder(config.storage.embedder);
   let generation = 1;

@@ -14,9 +14,7 @@ export interface StdioHandle {
  * to fd 1, and anything else written to process.stdout (a module's console.log) goes to the log.
  */
 export function serveOverStdio(runtime: Runtime, onClientGone: () => void): StdioHandle {
-  const protocolOut = privateStdout();
-  redirectStrayStdout(runtime.log);
-  const transport = new StdioServerTransport(process.stdin, protocolOut);
+  const transport = new StdioServerTransport(process.stdin, claimStdout(runtime.log));
   const handle = serveStdio(() => createMcpServer(runtime), {
     transport,
     onerror: (error) => runtime.log.warn({ err: error }, 'stdio protocol error'),
@@ -24,6 +22,20 @@ export function serveOverStdio(runtime: Runtime, onClientGone: () => void): Stdi
   process.stdin.once('end', onClientGone);
   process.stdin.once('close', onClientGone);
   return handle;
+}
+
+let protocolOut: Writable | undefined;
+
+/**
+ * Takes stdout for protocol messages: returns the only writer that reaches fd 1 and sends every other
+ * write to the log. Call it before loading modules, whose top-level code may print. Idempotent.
+ */
+export function claimStdout(log: Logger): Writable {
+  if (!protocolOut) {
+    protocolOut = privateStdout();
+    redirectStrayStdout(log);
+  }
+  return protocolOut;
 }
 
 function privateStdout(): Writable {
