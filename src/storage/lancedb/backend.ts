@@ -19,6 +19,8 @@ interface TableState {
   table: Lance.Table;
   dimension: number | undefined;
   indexed: boolean;
+  /** Vectors when the index was trained; it is retrained once the table holds four times as many. */
+  indexedRows: number;
   writes: number;
   rowsSinceIndexCheck: number;
 }
@@ -67,6 +69,7 @@ export class LanceBackend implements Backend {
       table,
       dimension: vectorDimension(await table.schema()),
       indexed: indices.some((i) => i.columns.includes('vector')),
+      indexedRows: 0,
       writes: 0,
       rowsSinceIndexCheck: Number.POSITIVE_INFINITY,
     };
@@ -105,7 +108,7 @@ export class LanceBackend implements Backend {
       const creation = this.db.createEmptyTable(collection, documentsToTable([], dimension).schema, { dataStorageVersion: STORAGE_VERSION });
       this.creating.set(collection, creation.catch(() => undefined));
       const table = await creation.finally(() => this.creating.delete(collection));
-      state = { table, dimension, indexed: false, writes: 0, rowsSinceIndexCheck: 0 };
+      state = { table, dimension, indexed: false, indexedRows: 0, writes: 0, rowsSinceIndexCheck: 0 };
       this.tables.set(collection, state);
     } else if (state.dimension === undefined && dimension !== undefined) {
       state = await this.addVectorColumn(collection, state, dimension);
@@ -128,11 +131,13 @@ export class LanceBackend implements Backend {
     if (++state.writes % OPTIMIZE_EVERY_WRITES === 0) {
       await state.table.optimize({ cleanupOlderThan: new Date(Date.now() - KEEP_VERSIONS_MS) });
     }
-    if (state.indexed || state.dimension === undefined || state.rowsSinceIndexCheck < Math.min(1000, this.vectorIndexMinRows)) return;
+    if (state.dimension === undefined || state.rowsSinceIndexCheck < Math.min(1000, this.vectorIndexMinRows)) return;
     state.rowsSinceIndexCheck = 0;
     const vectors = await state.table.countRows('vector IS NOT NULL');
-    if (vectors < this.vectorIndexMinRows) return;
+    if (vectors < this.vectorIndexMinRows || (state.indexed && vectors < 4 * state.indexedRows)) return;
+    // Rows added after training are searched exactly and folded into the index by optimize.
     await state.table.createIndex('vector', {
+      replace: true,
       config: this.lancedb.Index.ivfPq({
         distanceType: 'cosine',
         numPartitions: Math.max(1, Math.min(256, Math.round(Math.sqrt(vectors)))),
@@ -140,6 +145,7 @@ export class LanceBackend implements Backend {
       }),
     });
     state.indexed = true;
+    state.indexedRows = vectors;
   }
 
   async delete(collection: string, id: string, now: number): Promise<boolean> {
