@@ -105,22 +105,17 @@ export function checkStoredDocument(value: unknown, where: string): StoredDocume
   };
 }
 
-/** Builds a document from engine columns (nulls mean absent). */
-export function documentFromColumns(row: {
-  id: string;
-  data: string;
-  vector: ArrayLike<number> | null | undefined;
-  createdAt: number | bigint;
-  updatedAt: number | bigint;
-  expiresAt: number | bigint | null | undefined;
-}): StoredDocument {
+/** Builds a document from a SQL engine row (see META_COLUMNS); `dataColumn` holds the JSON text, nulls mean absent. */
+export function documentFromRow(row: Record<string, unknown>, dataColumn: string): StoredDocument {
+  const vector = row.vector as ArrayLike<number> | null | undefined;
+  const expiresAt = row.expires_at as number | null | undefined;
   return {
-    id: row.id,
-    data: JSON.parse(row.data) as Json,
-    ...(row.vector ? { vector: Array.from(row.vector, Number) } : {}),
-    createdAt: Number(row.createdAt),
-    updatedAt: Number(row.updatedAt),
-    ...(row.expiresAt !== null && row.expiresAt !== undefined ? { expiresAt: Number(row.expiresAt) } : {}),
+    id: row.id as string,
+    data: JSON.parse(row[dataColumn] as string) as Json,
+    ...(vector ? { vector: Array.from(vector, Number) } : {}),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    ...(expiresAt !== null && expiresAt !== undefined ? { expiresAt: Number(expiresAt) } : {}),
   };
 }
 

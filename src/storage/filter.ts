@@ -17,6 +17,8 @@ import { StorageError, type Filter, type FindQuery, type Scalar, type SearchOpti
  */
 
 export type MetaField = 'id' | 'createdAt' | 'updatedAt' | 'expiresAt';
+/** The column each metadata field lives in, in the SQL engines. */
+export const META_COLUMNS: Record<MetaField, string> = { id: 'id', createdAt: 'created_at', updatedAt: 'updated_at', expiresAt: 'expires_at' };
 export type FieldRef = { kind: 'meta'; name: MetaField } | { kind: 'data'; path: string[] };
 export type CompareOp = 'gt' | 'gte' | 'lt' | 'lte';
 export type NonNullScalar = string | number | boolean;

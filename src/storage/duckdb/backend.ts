@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Backend, BackendOptions } from '../backend.js';
-import { checkCollectionName, documentFromColumns } from '../document.js';
+import { checkCollectionName, documentFromRow } from '../document.js';
 import type { Condition, NormalizedFind } from '../filter.js';
 import { StorageError, type StoredDocument } from '../types.js';
 import { WriteQueue } from '../write-queue.js';
@@ -17,15 +17,7 @@ const table = (collection: string): string => `"c_${checkCollectionName(collecti
 
 type Row = Record<string, unknown>;
 
-const rowToDocument = (row: Row): StoredDocument =>
-  documentFromColumns({
-    id: row.id as string,
-    data: row.data as string,
-    vector: row.vector as number[] | null,
-    createdAt: row.created_at as number,
-    updatedAt: row.updated_at as number,
-    expiresAt: row.expires_at as number | null,
-  });
+const rowToDocument = (row: Row): StoredDocument => documentFromRow(row, 'data');
 
 /** DuckDB: one database file, one table per collection, a JSON data column, FLOAT[] vectors. */
 export class DuckBackend implements Backend {

@@ -1,11 +1,10 @@
-import type { Condition, FieldRef, OrderKey } from '../filter.js';
+import { META_COLUMNS, type Condition, type FieldRef, type MetaField, type OrderKey } from '../filter.js';
 
 /**
  * Compiles filters and orderings into DuckDB SQL. Every user value (paths included) is a bound
  * parameter; only fixed SQL text is concatenated. Every leaf is two-valued (COALESCE(..., false)).
  */
 
-const META_COLUMNS = { id: 'id', createdAt: 'created_at', updatedAt: 'updated_at', expiresAt: 'expires_at' } as const;
 const NUMERIC = `('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')`;
 const OPS = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 
@@ -32,7 +31,7 @@ export class SqlBuilder {
     }
   }
 
-  private metaLeaf(name: keyof typeof META_COLUMNS, condition: Condition): string {
+  private metaLeaf(name: MetaField, condition: Condition): string {
     const column = META_COLUMNS[name];
     const wanted = name === 'id' ? 'string' : 'number';
     switch (condition.kind) {

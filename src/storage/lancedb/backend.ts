@@ -1,13 +1,12 @@
 import type * as Lance from '@lancedb/lancedb';
 import type { Backend, BackendOptions } from '../backend.js';
-import { documentFromColumns } from '../document.js';
+import { documentFromRow } from '../document.js';
 import { documentComparator } from '../evaluate.js';
-import { ordersByMetaOnly, type Condition, type NormalizedFind } from '../filter.js';
+import { META_COLUMNS, ordersByMetaOnly, type Condition, type NormalizedFind } from '../filter.js';
 import type { StoredDocument } from '../types.js';
 import { documentsToTable, vectorDimension } from './arrow.js';
 import { liveClause, sqlString, whereClause } from './where.js';
 
-const META_COLUMNS = { id: 'id', createdAt: 'created_at', updatedAt: 'updated_at', expiresAt: 'expires_at' } as const;
 const BASE_COLUMNS = ['id', 'doc', 'created_at', 'updated_at', 'expires_at'];
 const OPTIMIZE_EVERY_WRITES = 100;
 /** Old table versions are kept this long for readers in flight, then removed by optimize. */
@@ -27,16 +26,7 @@ interface TableState {
 
 type Row = Record<string, unknown>;
 
-function rowToDocument(row: Row): StoredDocument {
-  return documentFromColumns({
-    id: row.id as string,
-    data: row.doc as string,
-    vector: row.vector as ArrayLike<number> | null | undefined,
-    createdAt: row.created_at as number,
-    updatedAt: row.updated_at as number,
-    expiresAt: row.expires_at as number | null,
-  });
-}
+const rowToDocument = (row: Row): StoredDocument => documentFromRow(row, 'doc');
 
 /** LanceDB: one table per collection in a local directory; filters and vector search run inside Lance. */
 export class LanceBackend implements Backend {

@@ -1,4 +1,4 @@
-import type { Condition, FieldRef } from '../filter.js';
+import { META_COLUMNS, type Condition, type FieldRef } from '../filter.js';
 
 /**
  * Compiles a filter into a LanceDB (DataFusion) where-clause over the `data` column (Lance JSON type).
@@ -11,7 +11,6 @@ import type { Condition, FieldRef } from '../filter.js';
  * string matches `$contains: v`.
  */
 
-const META_COLUMNS = { id: 'id', createdAt: 'created_at', updatedAt: 'updated_at', expiresAt: 'expires_at' } as const;
 
 export const sqlString = (value: string): string => `'${value.replaceAll("'", "''")}'`;
 const sqlNumber = (value: number): string => `CAST(${sqlString(String(value))} AS DOUBLE)`;
