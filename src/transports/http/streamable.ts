@@ -13,7 +13,11 @@ import { createMcpServer } from '../../server/build-server.js';
 import type { Runtime } from '../../server/runtime.js';
 import { BoundedEventStore } from './event-store.js';
 import { INVALID_REQUEST, jsonRpcError, PARSE_ERROR, SERVER_ERROR, SESSION_NOT_FOUND } from './json-rpc-error.js';
+import { acceptResourceSubscriptions } from './resource-subscriptions.js';
 import { SessionRegistry } from './session-registry.js';
+
+/** Reconnect delay suggested to clients in SSE `retry:` fields (after a dropped stream). */
+const RETRY_MS = 1000;
 
 export interface StreamableRequest {
   request: Request;
@@ -66,10 +70,12 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics): St
     }
     const eventStore = events.view();
     const server = createMcpServer(runtime);
+    acceptResourceSubscriptions(server);
     let session: LegacySession | undefined;
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       eventStore,
+      retryInterval: RETRY_MS,
       maxRequestBodySize,
       onsessioninitialized: (id) => {
         session = { transport, server, owner: input.authInfo?.clientId, close: () => transport.close() };

@@ -1,0 +1,19 @@
+import type { McpServer } from '@modelcontextprotocol/server';
+
+/**
+ * resources/subscribe and resources/unsubscribe for a 2025 connection (a Streamable HTTP session or
+ * an SSE stream): the server advertises `resources.subscribe`, and the connection remembers which
+ * URIs its client follows. (2026-07-28 clients follow changes through subscriptions/listen instead.)
+ */
+export function acceptResourceSubscriptions(server: McpServer): ReadonlySet<string> {
+  const subscribed = new Set<string>();
+  server.server.setRequestHandler('resources/subscribe', (request) => {
+    subscribed.add(request.params.uri);
+    return {};
+  });
+  server.server.setRequestHandler('resources/unsubscribe', (request) => {
+    subscribed.delete(request.params.uri);
+    return {};
+  });
+  return subscribed;
+}
