@@ -1,0 +1,185 @@
+import { SSEClientTransport, StreamableHTTPClientTransport, type Client } from '@modelcontextprotocol/client';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { binary, childEnv, killIfAlive, newClient, repoRoot, type Era } from './stdio-server.js';
+
+export interface HttpServerOptions {
+  transport: 'http-stream' | 'sse';
+  /** YAML config file contents (written to the temp dir). */
+  config?: string;
+  /** Extra tool module files: name -> source, written to a temp tools dir passed with --tools-dir. */
+  modules?: Record<string, string>;
+  env?: Record<string, string>;
+  args?: string[];
+}
+
+export interface HttpServer {
+  port: number;
+  /** http://127.0.0.1:<port> (https when the config enables TLS). */
+  origin: string;
+  dir: string;
+  pid: number;
+  stderr(): string;
+  /** Sends a signal and resolves with the exit code (SIGKILL after `graceMs`). */
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>;
+  exited: Promise<number | null>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the real binary on a free 127.0.0.1 port with a temp data dir; resolves once it is ready. */
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'mcp-http-test-'));
+  const args = [binary, '--transport', options.transport, '--host', '127.0.0.1', '--data-dir', path.join(dir, 'data'), '--log-level', 'info'];
+  if (options.config !== undefined) {
+    await writeFile(path.join(dir, 'config.yaml'), options.config);
+    args.push('--config', path.join(dir, 'config.yaml'));
+  }
+  if (options.modules) {
+    const toolsDir = path.join(dir, 'tools');
+    await mkdir(toolsDir);
+    for (const [name, source] of Object.entries(options.modules)) await writeFile(path.join(toolsDir, name), source);
+    args.push('--tools-dir', toolsDir);
+  }
+  const port = await freePort();
+  args.push('--port', String(port), ...(options.args ?? []));
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: repoRoot, env: childEnv(options.env), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const pid = child.pid!;
+
+  const deadline = Date.now() + 20_000;
+  for (let attempt = 0; attempt < 400 && !stderr.includes('"msg":"mcp-server ready"'); attempt++) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      killIfAlive(pid);
+      await rm(dir, { recursive: true, force: true });
+      throw new Error(`server did not start (exit ${child.exitCode}):\n${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const https = /keyFile/.test(options.config ?? '');
+  return {
+    port,
+    origin: `${https ? 'https' : 'http'}://127.0.0.1:${port}`,
+    dir,
+    pid,
+    stderr: () => stderr,
+    exited,
+    async stop(signal = 'SIGTERM', graceMs = 15_000) {
+      if (child.exitCode === null) {
+        killIfAlive(pid, signal);
+        const timer = setTimeout(() => killIfAlive(pid), graceMs);
+        await exited;
+        clearTimeout(timer);
+      }
+      await rm(dir, { recursive: true, force: true });
+      return child.exitCode;
+    },
+  };
+}
+
+export type HttpClientKind = Era | 'sse';
+
+/** A connected SDK client: 2026-07-28 or 2025-11-25 over Streamable HTTP, or 2025 over legacy SSE. */
+export async function connectClient(
+  server: HttpServer,
+  kind: HttpClientKind,
+  options: { headers?: Record<string, string>; capabilities?: Record<string, unknown> } = {},
+): Promise<Client> {
+  const client = newClient(kind === 'sse' ? 'legacy' : kind, options.capabilities);
+  const requestInit = options.headers ? { headers: options.headers } : undefined;
+  const transport =
+    kind === 'sse'
+      ? new SSEClientTransport(new URL(`${server.origin}/sse`), { ...(requestInit ? { requestInit, fetch: withHeaders(options.headers!) } : {}) })
+      : new StreamableHTTPClientTransport(new URL(`${server.origin}/mcp`), { ...(requestInit ? { requestInit } : {}) });
+  await client.connect(transport);
+  return client;
+}
+
+function withHeaders(headers: Record<string, string>) {
+  return (url: string | URL, init?: RequestInit) => fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } });
+}
+
+/** Parses the `data:` JSON messages of an SSE body (text already read). */
+export function sseMessages(text: string): Array<{ id?: string; data: unknown }> {
+  const events: Array<{ id?: string; data: unknown }> = [];
+  for (const block of text.split(/\n\n/)) {
+    const id = /^id: ?(.*)$/m.exec(block)?.[1];
+    const data = block
+      .split('\n')
+      .filter((line) => line.startsWith('data:'))
+      .map((line) => line.replace(/^data: ?/, ''))
+      .join('\n');
+    if (data.trim()) events.push({ ...(id ? { id } : {}), data: JSON.parse(data) });
+  }
+  return events;
+}
+
+export const JSON_AND_SSE = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
+
+/** Opens a 2025 session with raw HTTP; resolves with its Mcp-Session-Id. */
+export async function rawInitialize(origin: string, headers: Record<string, string> = {}): Promise<string> {
+  const response = await fetch(`${origin}/mcp`, {
+    method: 'POST',
+    headers: { ...JSON_AND_SSE, ...headers },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }),
+  });
+  const sessionId = response.headers.get('mcp-session-id');
+  await response.text();
+  if (!sessionId) throw new Error(`initialize gave no session (HTTP ${response.status})`);
+  await fetch(`${origin}/mcp`, {
+    method: 'POST',
+    headers: { ...JSON_AND_SSE, ...headers, 'Mcp-Session-Id': sessionId, 'Mcp-Protocol-Version': '2025-11-25' },
+    body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+  }).then((r) => r.text());
+  return sessionId;
+}
+
+/** Test tool modules: slow calls with progress, and who the caller is. */
+export const TEST_MODULES: Record<string, string> = {
+  'slow.mjs': `
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export default ({ z }) => [
+  {
+    name: 'slow_progress',
+    description: 'Reports progress steps with a delay between them',
+    input: { steps: z.number().int().min(1).max(20).default(3), delay_ms: z.number().int().min(0).max(5000).default(200) },
+    async run({ steps, delay_ms }, ctx) {
+      for (let i = 1; i <= steps; i++) {
+        await ctx.progress(i, steps, 'step ' + i);
+        ctx.log.info('step ' + i + ' done');
+        await sleep(delay_ms);
+      }
+      return 'finished ' + steps + ' steps';
+    },
+  },
+  {
+    name: 'slow_sleep',
+    description: 'Sleeps, then answers',
+    input: { ms: z.number().int().min(0).max(20000) },
+    async run({ ms }) {
+      await sleep(ms);
+      return 'slept ' + ms;
+    },
+  },
+  {
+    name: 'whoami',
+    description: 'Who the server says is calling',
+    run: (_args, ctx) => JSON.stringify(ctx.auth ?? null),
+  },
+];
+`,
+};
