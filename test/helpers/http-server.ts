@@ -113,21 +113,6 @@ function withHeaders(headers: Record<string, string>) {
   return (url: string | URL, init?: RequestInit) => fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } });
 }
 
-/** Parses the `data:` JSON messages of an SSE body (text already read). */
-export function sseMessages(text: string): Array<{ id?: string; data: unknown }> {
-  const events: Array<{ id?: string; data: unknown }> = [];
-  for (const block of text.split(/\n\n/)) {
-    const id = /^id: ?(.*)$/m.exec(block)?.[1];
-    const data = block
-      .split('\n')
-      .filter((line) => line.startsWith('data:'))
-      .map((line) => line.replace(/^data: ?/, ''))
-      .join('\n');
-    if (data.trim()) events.push({ ...(id ? { id } : {}), data: JSON.parse(data) });
-  }
-  return events;
-}
-
 export const JSON_AND_SSE = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
 
 /** Opens a 2025 session with raw HTTP; resolves with its Mcp-Session-Id. */
