@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.js';
 import { createEmbedder } from '../embedding/index.js';
 import { buildRegistry, moduleDirs, type RegistrySnapshot } from '../modules/registry.js';
 import { createLogger, type Logger } from '../observability/logger.js';
+import { LiveServers } from '../server/live-servers.js';
 import type { Runtime } from '../server/runtime.js';
 import { openStorageWaiting } from './open-storage-waiting.js';
 import { prepareTransport, startTransport } from '../transports/start.js';
@@ -26,6 +27,7 @@ export async function serve(config: Config): Promise<number> {
     embed: (text) => embedder.embed(text),
     requestState: createRequestStateCodec({ key: config.server.requestStateSecret ?? randomBytes(32).toString('base64url'), ttlSeconds: 3600 }),
     registry: () => snapshot,
+    live: new LiveServers(),
   };
 
   let resolveExit: (code: number) => void = () => undefined;
@@ -59,7 +61,8 @@ export async function serve(config: Config): Promise<number> {
     loadModules(config, generation, log).then(
       (next) => {
         snapshot = next;
-        log.info({ generation, tools: next.tools.size }, 'modules reloaded');
+        const connections = runtime.live.update(next);
+        log.info({ generation, tools: next.tools.size, connections }, 'modules reloaded');
       },
       (error: unknown) => log.error({ err: error }, 'reload failed; still serving the previous modules'),
     );

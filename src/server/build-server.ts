@@ -1,6 +1,7 @@
 import { completable, McpServer, ResourceTemplate, type ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
-import type { LoadedPrompt, LoadedResource, LoadedTemplate, LoadedTool } from '../modules/normalize.js';
+import type { LoadedDefinition, LoadedPrompt, LoadedResource, LoadedTemplate, LoadedTool } from '../modules/normalize.js';
+import { ServerRegistrations, type RegisteredHandle } from './live-servers.js';
 import type { ModuleContext, PromptDefinition } from '../modules/types.js';
 import { createModuleContext } from './module-context.js';
 import { toPromptResult, toResourceResult } from './results.js';
@@ -8,11 +9,24 @@ import type { Runtime } from './runtime.js';
 import { runTool } from './tool-call.js';
 
 /**
- * A fresh MCP server instance serving the registry's current snapshot. Transports call this per
- * connection (stdio, 2025 sessions) or per request (2026-07-28 and stateless HTTP).
+ * A fresh MCP server instance serving the registry's current snapshot, for one request
+ * (2026-07-28 and stateless HTTP).
  */
 export function createMcpServer(runtime: Runtime): McpServer {
-  const snapshot = runtime.registry();
+  return createRegisteredServer(runtime).server;
+}
+
+/**
+ * A server for a long-lived connection (stdio, a 2025 session): a reload updates it in place and
+ * its client is told that the lists changed.
+ */
+export function createLiveMcpServer(runtime: Runtime): McpServer {
+  const registrations = createRegisteredServer(runtime);
+  runtime.live.track(registrations);
+  return registrations.server;
+}
+
+function createRegisteredServer(runtime: Runtime): ServerRegistrations {
   const server = new McpServer(
     { name: runtime.config.server.name, version: runtime.version },
     {
@@ -27,16 +41,27 @@ export function createMcpServer(runtime: Runtime): McpServer {
       requestState: { verify: runtime.requestState.verify },
     },
   );
-  for (const tool of snapshot.tools.values()) registerTool(server, runtime, tool);
-  for (const resource of snapshot.resources.values()) registerResource(server, runtime, resource);
-  for (const template of snapshot.templates.values()) registerTemplate(server, runtime, template);
-  for (const prompt of snapshot.prompts.values()) registerPrompt(server, runtime, prompt);
-  return server;
+  const registrations = new ServerRegistrations(server, (target, definition) => registerDefinition(target, runtime, definition));
+  registrations.apply(runtime.registry());
+  return registrations;
 }
 
-function registerTool(server: McpServer, runtime: Runtime, tool: LoadedTool): void {
+function registerDefinition(server: McpServer, runtime: Runtime, definition: LoadedDefinition): RegisteredHandle {
+  switch (definition.kind) {
+    case 'tool':
+      return registerTool(server, runtime, definition);
+    case 'resource':
+      return registerResource(server, runtime, definition);
+    case 'resourceTemplate':
+      return registerTemplate(server, runtime, definition);
+    case 'prompt':
+      return registerPrompt(server, runtime, definition);
+  }
+}
+
+function registerTool(server: McpServer, runtime: Runtime, tool: LoadedTool): RegisteredHandle {
   const { def } = tool;
-  server.registerTool(
+  return server.registerTool(
     tool.name,
     {
       ...(def.title ? { title: def.title } : {}),
@@ -56,14 +81,14 @@ const requestContext = (runtime: Runtime, moduleName: string, request: ServerCon
 const completionContext = (runtime: Runtime, moduleName: string): ModuleContext =>
   createModuleContext({ runtime, moduleName, signal: AbortSignal.timeout(runtime.config.tools.timeoutSeconds * 1000) });
 
-function registerResource(server: McpServer, runtime: Runtime, resource: LoadedResource): void {
+function registerResource(server: McpServer, runtime: Runtime, resource: LoadedResource): RegisteredHandle {
   const { def } = resource;
-  server.registerResource(resource.name, def.uri, metadata(def), async (uri, request) =>
+  return server.registerResource(resource.name, def.uri, metadata(def), async (uri, request) =>
     toResourceResult(uri, await def.read(uri, requestContext(runtime, resource.moduleName, request)), def.mimeType),
   );
 }
 
-function registerTemplate(server: McpServer, runtime: Runtime, template: LoadedTemplate): void {
+function registerTemplate(server: McpServer, runtime: Runtime, template: LoadedTemplate): RegisteredHandle {
   const { def } = template;
   const complete = Object.fromEntries(
     Object.entries(def.complete ?? {}).map(([variable, fn]) => [
@@ -74,14 +99,14 @@ function registerTemplate(server: McpServer, runtime: Runtime, template: LoadedT
   const list = def.list
     ? async (request: ServerContext) => ({ resources: await def.list!(requestContext(runtime, template.moduleName, request)) })
     : undefined;
-  server.registerResource(template.name, new ResourceTemplate(def.uriTemplate, { list, complete }), metadata(def), async (uri, variables, request) =>
+  return server.registerResource(template.name, new ResourceTemplate(def.uriTemplate, { list, complete }), metadata(def), async (uri, variables, request) =>
     toResourceResult(uri, await def.read(uri, flatten(variables), requestContext(runtime, template.moduleName, request)), def.mimeType),
   );
 }
 
-function registerPrompt(server: McpServer, runtime: Runtime, prompt: LoadedPrompt): void {
+function registerPrompt(server: McpServer, runtime: Runtime, prompt: LoadedPrompt): RegisteredHandle {
   const { def } = prompt;
-  server.registerPrompt(
+  return server.registerPrompt(
     prompt.name,
     { ...(def.title ? { title: def.title } : {}), ...(def.description ? { description: def.description } : {}), argsSchema: promptArgs(runtime, prompt) },
     async (args: Record<string, unknown>, request: ServerContext) => toPromptResult(await def.get(args as Record<string, string>, requestContext(runtime, prompt.moduleName, request))),

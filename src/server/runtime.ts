@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { RegistrySnapshot } from '../modules/registry.js';
 import type { Logger } from '../observability/logger.js';
 import type { Storage } from '../storage/types.js';
+import type { LiveServers } from './live-servers.js';
 
 /**
  * Everything a served request needs, assembled once at start-up. The registry is read through
@@ -16,4 +17,6 @@ export interface Runtime {
   readonly embed: (text: string) => number[];
   readonly requestState: RequestStateCodec;
   registry(): RegistrySnapshot;
+  /** Servers of open long-lived connections, updated in place on reload. */
+  readonly live: LiveServers;
 }

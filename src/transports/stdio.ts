@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { serveStdio, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import type { Logger } from '../observability/logger.js';
-import { createMcpServer } from '../server/build-server.js';
+import { createLiveMcpServer } from '../server/build-server.js';
 import type { Runtime } from '../server/runtime.js';
 
 export interface StdioHandle {
@@ -15,7 +15,7 @@ export interface StdioHandle {
  */
 export function serveOverStdio(runtime: Runtime, onClientGone: () => void): StdioHandle {
   const transport = new StdioServerTransport(process.stdin, claimStdout(runtime.log));
-  const handle = serveStdio(() => createMcpServer(runtime), {
+  const handle = serveStdio(() => createLiveMcpServer(runtime), {
     transport,
     onerror: (error) => runtime.log.warn({ err: error }, 'stdio protocol error'),
   });
