@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { connectClient, JSON_AND_SSE, rawInitialize, startHttpServer, TEST_MODULES, type HttpServer } from './helpers/http-server.js';
+import { INITIALIZE_BODY } from './helpers/http-raw.js';
+
+const sessionHeaders = (sessionId: string) => ({ ...JSON_AND_SSE, 'Mcp-Session-Id': sessionId, 'Mcp-Protocol-Version': '2025-11-25' });
+const ping = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' });
+
+describe('session bounds', () => {
+  let server: HttpServer;
+  before(async () => {
+    server = await startHttpServer({ transport: 'http-stream', config: 'transport:\n  sessions:\n    idleTimeoutSeconds: 1\n    max: 2\n' });
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  it('closes sessions idle longer than idleTimeoutSeconds (404 afterwards)', async () => {
+    const sessionId = await rawInitialize(server.origin);
+    let status = 200;
+    for (let attempt = 0; attempt < 40 && status === 200; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      // Probing with a request would keep the session alive; /info counts live sessions instead.
+      const info = (await (await fetch(`${server.origin}/info`)).json()) as { sessions: number };
+      if (info.sessions === 0) status = 404;
+    }
+    const response = await fetch(`${server.origin}/mcp`, { method: 'POST', headers: sessionHeaders(sessionId), body: ping });
+    assert.equal(response.status, 404);
+    await response.text();
+  });
+
+  it('answers a new session beyond transport.sessions.max with 503', async () => {
+    const a = await rawInitialize(server.origin);
+    const b = await rawInitialize(server.origin);
+    const third = await fetch(`${server.origin}/mcp`, { method: 'POST', headers: JSON_AND_SSE, body: INITIALIZE_BODY });
+    assert.equal(third.status, 503);
+    assert.ok(third.headers.get('retry-after'));
+    await third.text();
+    for (const id of [a, b]) await fetch(`${server.origin}/mcp`, { method: 'DELETE', headers: sessionHeaders(id) }).then((r) => r.text());
+    const fourth = await fetch(`${server.origin}/mcp`, { method: 'POST', headers: JSON_AND_SSE, body: INITIALIZE_BODY });
+    assert.equal(fourth.status, 200);
+    await fourth.text();
+  });
+});
+
+describe('stateless 2025 mode', () => {
+  let server: HttpServer;
+  before(async () => {
+    server = await startHttpServer({ transport: 'http-stream', config: 'transport:\n  sessions:\n    mode: stateless\n' });
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  it('serves 2025 clients without sessions, and 2026 clients as usual', async () => {
+    const init = await fetch(`${server.origin}/mcp`, { method: 'POST', headers: JSON_AND_SSE, body: INITIALIZE_BODY });
+    assert.equal(init.status, 200);
+    assert.equal(init.headers.get('mcp-session-id'), null);
+    await init.text();
+    const get = await fetch(`${server.origin}/mcp`, { headers: { Accept: 'text/event-stream' } });
+    assert.equal(get.status, 405);
+    await get.text();
+    for (const kind of ['legacy', 'modern'] as const) {
+      const client = await connectClient(server, kind);
+      const result = await client.callTool({ name: 'kv_set', arguments: { key: kind, value: 1 } });
+      assert.notEqual(result.isError, true);
+      await client.close();
+    }
+  });
+});
+
+describe('graceful shutdown', () => {
+  for (const transport of ['http-stream', 'sse'] as const) {
+    it(`SIGTERM lets an in-flight call finish, then exits 0 (${transport})`, async () => {
+      const server = await startHttpServer({ transport, modules: TEST_MODULES, config: 'transport:\n  shutdownTimeoutSeconds: 10\n' });
+      try {
+        const client = await connectClient(server, transport === 'sse' ? 'sse' : 'legacy');
+        const call = client.callTool({ name: 'slow_sleep', arguments: { ms: 1500 } });
+        // The call is running once the server counts it; give it a moment to arrive.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        process.kill(server.pid, 'SIGTERM');
+        const result = await call;
+        assert.deepEqual(result.content, [{ type: 'text', text: 'slept 1500' }]);
+        assert.equal(await server.exited, 0);
+        await client.close().catch(() => undefined);
+        assert.match(server.stderr(), /"msg":"stopped"/);
+      } finally {
+        await server.stop();
+      }
+    });
+  }
+
+  it('refuses new requests while draining', async () => {
+    const server = await startHttpServer({ transport: 'http-stream', modules: TEST_MODULES });
+    try {
+      const client = await connectClient(server, 'legacy');
+      const call = client.callTool({ name: 'slow_sleep', arguments: { ms: 1500 } });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      process.kill(server.pid, 'SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const late = await fetch(`${server.origin}/mcp`, { method: 'POST', headers: JSON_AND_SSE, body: INITIALIZE_BODY }).catch(() => undefined);
+      if (late) {
+        assert.equal(late.status, 503);
+        await late.text();
+      } // else: the listener is already closed (connection refused), which refuses it too
+      await call;
+      assert.equal(await server.exited, 0);
+    } finally {
+      await server.stop();
+    }
+  });
+});
