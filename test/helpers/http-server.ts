@@ -97,20 +97,21 @@ export type HttpClientKind = Era | 'sse';
 export async function connectClient(
   server: HttpServer,
   kind: HttpClientKind,
-  options: { headers?: Record<string, string>; capabilities?: Record<string, unknown> } = {},
+  options: { headers?: Record<string, string>; capabilities?: Record<string, unknown>; fetch?: typeof fetch } = {},
 ): Promise<Client> {
   const client = newClient(kind === 'sse' ? 'legacy' : kind, options.capabilities);
   const requestInit = options.headers ? { headers: options.headers } : undefined;
+  const fetchFn = options.headers ? withHeaders(options.headers, options.fetch) : options.fetch;
   const transport =
     kind === 'sse'
-      ? new SSEClientTransport(new URL(`${server.origin}/sse`), { ...(requestInit ? { requestInit, fetch: withHeaders(options.headers!) } : {}) })
-      : new StreamableHTTPClientTransport(new URL(`${server.origin}/mcp`), { ...(requestInit ? { requestInit } : {}) });
+      ? new SSEClientTransport(new URL(`${server.origin}/sse`), { ...(requestInit ? { requestInit } : {}), ...(fetchFn ? { fetch: fetchFn } : {}) })
+      : new StreamableHTTPClientTransport(new URL(`${server.origin}/mcp`), { ...(requestInit ? { requestInit } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) });
   await client.connect(transport);
   return client;
 }
 
-function withHeaders(headers: Record<string, string>) {
-  return (url: string | URL, init?: RequestInit) => fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } });
+function withHeaders(headers: Record<string, string>, base: typeof fetch = fetch) {
+  return (url: string | URL | Request, init?: RequestInit) => base(url, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } });
 }
 
 export const JSON_AND_SSE = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' };
