@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connectClient, JSON_AND_SSE, rawInitialize, startHttpServer, TEST_MODULES, type HttpServer } from './helpers/http-server.js';
+import { callWithProgress, connectClient, JSON_AND_SSE, rawInitialize, startHttpServer, TEST_MODULES, type HttpServer } from './helpers/http-server.js';
 import { SseReader } from './helpers/http-sse-reader.js';
 
 const SESSION_HEADERS = (sessionId: string) => ({ ...JSON_AND_SSE, 'Mcp-Session-Id': sessionId, 'Mcp-Protocol-Version': '2025-11-25' });
@@ -108,23 +108,10 @@ describe('Streamable HTTP transport', () => {
     for (const kind of ['modern', 'legacy'] as const) {
       it(`progress notifications reach a ${kind === 'modern' ? '2026' : '2025'} client while the call runs`, async () => {
         const client = await connectClient(server, kind);
-        const seen: number[] = [];
-        let settled = false;
-        let progressBeforeResult = 0;
-        const result = await client
-          .callTool(
-            { name: 'slow_progress', arguments: { steps: 3, delay_ms: 150 } },
-            {
-              onprogress: (progress) => {
-                seen.push(progress.progress);
-                if (!settled) progressBeforeResult += 1;
-              },
-            },
-          )
-          .finally(() => (settled = true));
+        const { seen, beforeResult, result } = await callWithProgress(client, 3, 150);
         await client.close();
         assert.deepEqual(seen, [1, 2, 3]);
-        assert.equal(progressBeforeResult, 3);
+        assert.equal(beforeResult, 3);
         assert.deepEqual(result.content, [{ type: 'text', text: 'finished 3 steps' }]);
       });
     }
@@ -150,9 +137,15 @@ describe('Streamable HTTP transport', () => {
       controller.abort();
       await first.cancel();
 
-      const resumed = await fetch(mcp, {
-        headers: { ...SESSION_HEADERS(sessionId), Accept: 'text/event-stream', 'Last-Event-ID': lastEventId },
-      });
+      // Until the server notices the dropped connection the stream counts as open (409), so retry
+      // the way clients do after the SSE retry interval.
+      let resumed!: Response;
+      for (let attempt = 0; attempt < 30; attempt++) {
+        resumed = await fetch(mcp, { headers: { ...SESSION_HEADERS(sessionId), Accept: 'text/event-stream', 'Last-Event-ID': lastEventId } });
+        if (resumed.status !== 409) break;
+        await resumed.text();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       assert.equal(resumed.status, 200);
       const second = new SseReader(resumed);
       await second.until((events) => events.some((e) => e.data?.id === 7));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connectClient, startHttpServer, TEST_MODULES, type HttpServer } from './helpers/http-server.js';
+import { callWithProgress, connectClient, startHttpServer, TEST_MODULES, type HttpServer } from './helpers/http-server.js';
 import { SseReader } from './helpers/http-sse-reader.js';
 
 /** Opens GET /sse and returns the announced message endpoint (the first, non-JSON `endpoint` event). */
@@ -55,15 +55,10 @@ describe('legacy HTTP+SSE transport', () => {
     // Stands in for the reverse proxy that mounts the server under the public prefix.
     const proxy = (url: string | URL | Request, init?: RequestInit) => fetch(String(url).replace('/proxied/mcp-server/', '/'), init);
     const client = await connectClient(server, 'sse', { fetch: proxy as typeof fetch });
-    const seen: number[] = [];
-    let settled = false;
-    let early = 0;
-    const result = await client
-      .callTool({ name: 'slow_progress', arguments: { steps: 3, delay_ms: 150 } }, { onprogress: (p) => (seen.push(p.progress), settled || early++) })
-      .finally(() => (settled = true));
+    const { seen, beforeResult, result } = await callWithProgress(client, 3, 150);
     await client.close();
     assert.deepEqual(seen, [1, 2, 3]);
-    assert.equal(early, 3);
+    assert.equal(beforeResult, 3);
     assert.deepEqual(result.content, [{ type: 'text', text: 'finished 3 steps' }]);
   });
 

@@ -169,3 +169,22 @@ export default ({ z }) => [
 ];
 `,
 };
+
+/** Calls slow_progress, recording each progress value and how many arrived before the result. */
+export async function callWithProgress(client: Client, steps: number, delayMs: number) {
+  const seen: number[] = [];
+  let settled = false;
+  let beforeResult = 0;
+  const result = await client
+    .callTool(
+      { name: 'slow_progress', arguments: { steps, delay_ms: delayMs } },
+      {
+        onprogress: (progress) => {
+          seen.push(progress.progress);
+          if (!settled) beforeResult += 1;
+        },
+      },
+    )
+    .finally(() => (settled = true));
+  return { seen, beforeResult, result };
+}

@@ -8,6 +8,7 @@ import type { Metrics } from '../../observability/metrics.js';
 import { createMcpServer } from '../../server/build-server.js';
 import type { Runtime } from '../../server/runtime.js';
 import type { Inflight } from './inflight.js';
+import { calledTools, isJsonRpcShaped } from './json-rpc-message.js';
 import { INVALID_REQUEST, jsonRpcError, PARSE_ERROR, SERVER_ERROR, SESSION_NOT_FOUND } from './json-rpc-error.js';
 import { acceptResourceSubscriptions } from './resource-subscriptions.js';
 import { SessionRegistry } from './session-registry.js';
@@ -91,9 +92,7 @@ async function readMessage(c: Context<AppEnv>): Promise<JSONRPCMessage | Respons
   } catch {
     return jsonRpcError(400, PARSE_ERROR, 'Parse error: the request body is not valid JSON');
   }
-  const m = body as Record<string, unknown> | null;
-  const shaped = typeof m === 'object' && m !== null && !Array.isArray(m) && m.jsonrpc === '2.0' && (typeof m.method === 'string' || 'result' in m || 'error' in m);
-  return shaped ? (body as JSONRPCMessage) : jsonRpcError(400, INVALID_REQUEST, 'Invalid Request: not a JSON-RPC 2.0 message');
+  return isJsonRpcShaped(body, false) ? (body as JSONRPCMessage) : jsonRpcError(400, INVALID_REQUEST, 'Invalid Request: not a JSON-RPC 2.0 message');
 }
 
 /**
@@ -125,9 +124,6 @@ function trackCalls(transport: SSEServerTransport, sessions: SessionRegistry<Sse
 }
 
 function countToolCall(metrics: Metrics, runtime: Runtime, message: JSONRPCMessage): void {
-  const m = message as { method?: string; params?: { name?: unknown } };
-  if (m.method !== 'tools/call') return;
-  const name = typeof m.params?.name === 'string' && runtime.registry().tools.has(m.params.name) ? m.params.name : 'unknown';
-  metrics.toolCalls.inc({ tool: name, transport: 'sse' });
+  for (const name of calledTools(message)) metrics.toolCalls.inc({ tool: runtime.registry().tools.has(name) ? name : 'unknown', transport: 'sse' });
 }
 

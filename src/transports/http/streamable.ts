@@ -12,6 +12,7 @@ import type { Metrics } from '../../observability/metrics.js';
 import { createMcpServer } from '../../server/build-server.js';
 import type { Runtime } from '../../server/runtime.js';
 import { BoundedEventStore } from './event-store.js';
+import { calledTools, idOf, isJsonRpcShaped } from './json-rpc-message.js';
 import { INVALID_REQUEST, jsonRpcError, PARSE_ERROR, SERVER_ERROR, SESSION_NOT_FOUND } from './json-rpc-error.js';
 import { acceptResourceSubscriptions } from './resource-subscriptions.js';
 import { SessionRegistry } from './session-registry.js';
@@ -134,18 +135,6 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics): St
   };
 }
 
-function isJsonRpcShaped(body: unknown): boolean {
-  if (Array.isArray(body)) return body.length > 0 && body.every(isJsonRpcShaped);
-  if (typeof body !== 'object' || body === null) return false;
-  const message = body as Record<string, unknown>;
-  return message.jsonrpc === '2.0' && (typeof message.method === 'string' || 'result' in message || 'error' in message);
-}
-
-function idOf(body: unknown): string | number | null {
-  const id = (body as { id?: unknown } | null)?.id;
-  return typeof id === 'string' || typeof id === 'number' ? id : null;
-}
-
 /** Counts tools/call requests from a cheap peek at the body (known tool names only: bounded labels). */
 function countToolCall(metrics: Metrics, runtime: Runtime, request: Request): void {
   if (request.method !== 'POST') return;
@@ -153,12 +142,7 @@ function countToolCall(metrics: Metrics, runtime: Runtime, request: Request): vo
     .clone()
     .json()
     .then((body: unknown) => {
-      for (const message of Array.isArray(body) ? body : [body]) {
-        const m = message as { method?: unknown; params?: { name?: unknown } } | null;
-        if (m?.method !== 'tools/call') continue;
-        const name = typeof m.params?.name === 'string' && runtime.registry().tools.has(m.params.name) ? m.params.name : 'unknown';
-        metrics.toolCalls.inc({ tool: name, transport: 'http-stream' });
-      }
+      for (const name of calledTools(body)) metrics.toolCalls.inc({ tool: runtime.registry().tools.has(name) ? name : 'unknown', transport: 'http-stream' });
     })
     .catch(() => undefined);
 }
