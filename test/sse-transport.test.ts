@@ -10,7 +10,14 @@ async function openStream(origin: string): Promise<{ endpoint: string; response:
   assert.equal(response.status, 200);
   const reader = response.body!.getReader();
   let text = '';
-  for (let i = 0; i < 50 && !/event: endpoint\ndata: .+\n/.test(text); i++) text += new TextDecoder().decode((await reader.read()).value);
+  const deadline = Date.now() + 10_000;
+  for (let i = 0; i < 50 && !/event: endpoint\ndata: .+\n/.test(text); i++) {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no endpoint event: ${text}`)), Math.max(0, deadline - Date.now()))));
+    const chunk = await Promise.race([reader.read(), timeout]).finally(() => clearTimeout(timer));
+    if (chunk.done) break;
+    text += new TextDecoder().decode(chunk.value);
+  }
   reader.releaseLock();
   const endpoint = /event: endpoint\ndata: (.+)\n/.exec(text)?.[1];
   assert.ok(endpoint, `endpoint event in ${text}`);
