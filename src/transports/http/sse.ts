@@ -5,7 +5,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/server';
 import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import type { Context, Hono } from 'hono';
 import type { Metrics } from '../../observability/metrics.js';
-import { createMcpServer } from '../../server/build-server.js';
+import { createLiveMcpServer } from '../../server/build-server.js';
 import type { Runtime } from '../../server/runtime.js';
 import type { Inflight } from './inflight.js';
 import { calledTools, isJsonRpcShaped } from './json-rpc-message.js';
@@ -51,7 +51,7 @@ export function mountSse(app: Hono<AppEnv>, runtime: Runtime, metrics: Metrics, 
     const transport = new SSEServerTransport(messagesPath, res);
     const id = transport.sessionId;
     const pending = trackCalls(transport, sessions, id, inflight);
-    const server = createMcpServer(runtime);
+    const server = createLiveMcpServer(runtime);
     acceptResourceSubscriptions(server);
     const keepAlive = setInterval(() => res.writable && res.write(': keep-alive\n\n'), KEEPALIVE_MS);
     keepAlive.unref();

@@ -9,7 +9,7 @@ import {
   type McpServer,
 } from '@modelcontextprotocol/server';
 import type { Metrics } from '../../observability/metrics.js';
-import { createMcpServer } from '../../server/build-server.js';
+import { createLiveMcpServer, createMcpServer } from '../../server/build-server.js';
 import type { Runtime } from '../../server/runtime.js';
 import { BoundedEventStore } from './event-store.js';
 import { calledTools, idOf, isJsonRpcShaped } from './json-rpc-message.js';
@@ -32,7 +32,7 @@ export interface StreamableEndpoint {
   sessionCount(): number;
   /**
    * Tells open 2026 subscriptions that the served lists changed (each 2026 request is served from
-   * the current snapshot). A 2025 session keeps the snapshot it was opened with, so it is not told.
+   * the current snapshot). 2025 sessions are live servers: the reload updates and notifies them.
    */
   notifyListsChanged(): void;
   close(): Promise<void>;
@@ -70,7 +70,7 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics): St
       return jsonRpcError(503, SERVER_ERROR, 'Too many sessions; try again later', { 'Retry-After': '5' });
     }
     const eventStore = events.view();
-    const server = createMcpServer(runtime);
+    const server = createLiveMcpServer(runtime);
     acceptResourceSubscriptions(server);
     let session: LegacySession | undefined;
     const transport = new WebStandardStreamableHTTPServerTransport({
