@@ -44,4 +44,22 @@ export default [
       return ctx.ask(asks);
     },
   },
+  {
+    name: 'test_trigger_tool_change',
+    description: 'Tells subscribed clients that the tool list changed',
+    input: { type: 'object', properties: {} },
+    run(_args: unknown, ctx: any) {
+      ctx.notify.listChanged('tools');
+      return 'Tool list change announced';
+    },
+  },
+  {
+    name: 'test_trigger_prompt_change',
+    description: 'Tells subscribed clients that the prompt list changed',
+    input: { type: 'object', properties: {} },
+    run(_args: unknown, ctx: any) {
+      ctx.notify.listChanged('prompts');
+      return 'Prompt list change announced';
+    },
+  },
 ];

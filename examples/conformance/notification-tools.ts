@@ -32,7 +32,7 @@ export default [
     description: 'Closes its SSE stream mid-call; the result reaches the client after it reconnects with Last-Event-ID',
     input: { type: 'object', properties: {} },
     async run(_args: unknown, ctx: any) {
-      ctx.closeStream?.();
+      ctx.closeStream();
       await sleep(100);
       return 'Reconnection test completed successfully. If you received this, the client properly reconnected after stream closure.';
     },

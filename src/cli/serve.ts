@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.js';
 import { createEmbedder } from '../embedding/index.js';
 import { buildRegistry, moduleDirs, type RegistrySnapshot } from '../modules/registry.js';
 import { createLogger, type Logger } from '../observability/logger.js';
+import { ServerEvents } from '../server/events.js';
 import { LiveServers } from '../server/live-servers.js';
 import type { Runtime } from '../server/runtime.js';
 import { openStorageWaiting } from './open-storage-waiting.js';
@@ -28,7 +29,9 @@ export async function serve(config: Config): Promise<number> {
     requestState: createRequestStateCodec({ key: config.server.requestStateSecret ?? randomBytes(32).toString('base64url'), ttlSeconds: 3600 }),
     registry: () => snapshot,
     live: new LiveServers(),
+    events: new ServerEvents(),
   };
+  runtime.events.on((event) => runtime.live.handle(event));
 
   let resolveExit: (code: number) => void = () => undefined;
   const exited = new Promise<number>((resolve) => (resolveExit = resolve));
@@ -61,8 +64,8 @@ export async function serve(config: Config): Promise<number> {
     loadModules(config, generation, log).then(
       (next) => {
         snapshot = next;
-        const connections = runtime.live.update(next);
-        log.info({ generation, tools: next.tools.size, connections }, 'modules reloaded');
+        runtime.events.emit({ type: 'reloaded', snapshot: next });
+        log.info({ generation, tools: next.tools.size }, 'modules reloaded');
       },
       (error: unknown) => log.error({ err: error }, 'reload failed; still serving the previous modules'),
     );

@@ -101,6 +101,18 @@ export interface ModuleContext {
   config: Record<string, unknown>;
   /** Which protocol generation the request came in on. */
   era: 'modern' | 'legacy';
+  /** What the calling client declared it can do (elicitation, sampling, roots...), when known. */
+  clientCapabilities?: Record<string, unknown>;
+  /** Tell subscribed clients something changed: a resource's content, or a list of definitions. */
+  notify: {
+    resourceUpdated(uri: string): void;
+    listChanged(...lists: Array<'tools' | 'resources' | 'prompts'>): void;
+  };
+  /**
+   * Over Streamable HTTP with a 2025 session: end this call's SSE stream now (the client reconnects
+   * with Last-Event-ID and still gets the result). Elsewhere it does nothing.
+   */
+  closeStream(): void;
 }
 
 export interface ToolDefinition {

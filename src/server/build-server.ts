@@ -2,6 +2,7 @@ import { completable, McpServer, ResourceTemplate, type ServerContext } from '@m
 import { z } from 'zod';
 import type { LoadedDefinition, LoadedPrompt, LoadedResource, LoadedTemplate, LoadedTool } from '../modules/normalize.js';
 import { ServerRegistrations, type RegisteredHandle } from './live-servers.js';
+import { acceptResourceSubscriptions } from './resource-subscriptions.js';
 import type { ModuleContext, PromptDefinition } from '../modules/types.js';
 import { createModuleContext } from './module-context.js';
 import { toPromptResult, toResourceResult } from './results.js';
@@ -22,6 +23,7 @@ export function createMcpServer(runtime: Runtime): McpServer {
  */
 export function createLiveMcpServer(runtime: Runtime): McpServer {
   const registrations = createRegisteredServer(runtime);
+  registrations.subscriptions = acceptResourceSubscriptions(registrations.server);
   runtime.live.track(registrations);
   return registrations.server;
 }
@@ -70,12 +72,14 @@ function registerTool(server: McpServer, runtime: Runtime, tool: LoadedTool): Re
       ...(tool.outputSchema ? { outputSchema: tool.outputSchema } : {}),
       ...(def.annotations ? { annotations: def.annotations } : {}),
     },
-    (args: unknown, request: ServerContext) => runTool(runtime, tool, args, request),
+    (args: unknown, request: ServerContext) => runTool(runtime, tool, args, request, sessionCapabilities(server)),
   );
 }
 
-const requestContext = (runtime: Runtime, moduleName: string, request: ServerContext) =>
-  createModuleContext({ runtime, moduleName, request, signal: request.mcpReq.signal });
+const sessionCapabilities = (server: McpServer) => () => server.server.getClientCapabilities() as Record<string, unknown> | undefined;
+
+const requestContext = (runtime: Runtime, moduleName: string, request: ServerContext, server: McpServer) =>
+  createModuleContext({ runtime, moduleName, request, signal: request.mcpReq.signal, sessionCapabilities: sessionCapabilities(server) });
 
 /** Completion callbacks get no request from the SDK; they get a context without one. */
 const completionContext = (runtime: Runtime, moduleName: string): ModuleContext =>
@@ -84,7 +88,7 @@ const completionContext = (runtime: Runtime, moduleName: string): ModuleContext 
 function registerResource(server: McpServer, runtime: Runtime, resource: LoadedResource): RegisteredHandle {
   const { def } = resource;
   return server.registerResource(resource.name, def.uri, metadata(def), async (uri, request) =>
-    toResourceResult(uri, await def.read(uri, requestContext(runtime, resource.moduleName, request)), def.mimeType),
+    toResourceResult(uri, await def.read(uri, requestContext(runtime, resource.moduleName, request, server)), def.mimeType),
   );
 }
 
@@ -97,10 +101,10 @@ function registerTemplate(server: McpServer, runtime: Runtime, template: LoadedT
     ]),
   );
   const list = def.list
-    ? async (request: ServerContext) => ({ resources: await def.list!(requestContext(runtime, template.moduleName, request)) })
+    ? async (request: ServerContext) => ({ resources: await def.list!(requestContext(runtime, template.moduleName, request, server)) })
     : undefined;
   return server.registerResource(template.name, new ResourceTemplate(def.uriTemplate, { list, complete }), metadata(def), async (uri, variables, request) =>
-    toResourceResult(uri, await def.read(uri, flatten(variables), requestContext(runtime, template.moduleName, request)), def.mimeType),
+    toResourceResult(uri, await def.read(uri, flatten(variables), requestContext(runtime, template.moduleName, request, server)), def.mimeType),
   );
 }
 
@@ -109,7 +113,7 @@ function registerPrompt(server: McpServer, runtime: Runtime, prompt: LoadedPromp
   return server.registerPrompt(
     prompt.name,
     { ...(def.title ? { title: def.title } : {}), ...(def.description ? { description: def.description } : {}), argsSchema: promptArgs(runtime, prompt) },
-    async (args: Record<string, unknown>, request: ServerContext) => toPromptResult(await def.get(args as Record<string, string>, requestContext(runtime, prompt.moduleName, request))),
+    async (args: Record<string, unknown>, request: ServerContext) => toPromptResult(await def.get(args as Record<string, string>, requestContext(runtime, prompt.moduleName, request, server))),
   );
 }
 

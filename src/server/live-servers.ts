@@ -1,6 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import type { LoadedDefinition } from '../modules/normalize.js';
 import type { RegistrySnapshot } from '../modules/registry.js';
+import type { ServerEvent } from './events.js';
 
 /** What registering a definition returns: the SDK's handle, which can take it back. */
 export interface RegisteredHandle {
@@ -24,6 +25,9 @@ export function definitionsOf(snapshot: RegistrySnapshot): LoadedDefinition[] {
 /** One server's registrations, which can be brought up to date with a newer snapshot in place. */
 export class ServerRegistrations {
   private readonly registered = new Map<string, Registered>();
+
+  /** URIs this connection's client subscribed to (resources/subscribe). */
+  subscriptions: ReadonlySet<string> = new Set();
 
   constructor(
     readonly server: McpServer,
@@ -58,18 +62,35 @@ export class LiveServers {
     this.finalizer.register(registrations, ref);
   }
 
-  /** Brings every open connection's server up to date; returns how many were updated. */
-  update(snapshot: RegistrySnapshot): number {
-    let updated = 0;
+  /** Passes a server event on to every open connection; returns how many connections it reached. */
+  handle(event: ServerEvent): number {
+    let reached = 0;
+    for (const registrations of this.open()) {
+      const { server } = registrations;
+      switch (event.type) {
+        case 'reloaded':
+          registrations.apply(event.snapshot);
+          break;
+        case 'listChanged':
+          if (event.lists.includes('tools')) server.sendToolListChanged();
+          if (event.lists.includes('resources')) server.sendResourceListChanged();
+          if (event.lists.includes('prompts')) server.sendPromptListChanged();
+          break;
+        case 'resourceUpdated':
+          if (!registrations.subscriptions.has(event.uri)) continue;
+          server.server.sendResourceUpdated({ uri: event.uri }).catch(() => undefined);
+          break;
+      }
+      reached++;
+    }
+    return reached;
+  }
+
+  private *open(): Generator<ServerRegistrations> {
     for (const ref of this.refs) {
       const registrations = ref.deref();
-      if (!registrations || !registrations.server.isConnected()) {
-        this.refs.delete(ref);
-        continue;
-      }
-      registrations.apply(snapshot);
-      updated++;
+      if (registrations?.server.isConnected()) yield registrations;
+      else this.refs.delete(ref);
     }
-    return updated;
   }
 }

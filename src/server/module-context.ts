@@ -1,4 +1,4 @@
-import { inputRequired, inputResponse, type InputRequest, type ServerContext } from '@modelcontextprotocol/server';
+import { CLIENT_CAPABILITIES_META_KEY, inputRequired, inputResponse, type InputRequest, type ServerContext } from '@modelcontextprotocol/server';
 import type { AuthIdentity, InputAnswer, InputAsk, ModuleContext, ModuleLog } from '../modules/types.js';
 import type { Runtime } from './runtime.js';
 
@@ -8,10 +8,12 @@ interface ContextOptions {
   /** The SDK's request context; absent for calls that are not requests (completion callbacks). */
   request?: ServerContext;
   signal: AbortSignal;
+  /** Capabilities the client declared at a 2025 initialize (2026 requests carry theirs in the envelope). */
+  sessionCapabilities?: () => Record<string, unknown> | undefined;
 }
 
 /** Builds the `ctx` a module handler receives, on either protocol generation. */
-export function createModuleContext({ runtime, moduleName, request, signal }: ContextOptions): ModuleContext {
+export function createModuleContext({ runtime, moduleName, request, signal, sessionCapabilities }: ContextOptions): ModuleContext {
   const log = moduleLog(runtime, moduleName, request);
   const ask = async (requests: Record<string, InputAsk>, state?: unknown) =>
     inputRequired({
@@ -39,7 +41,19 @@ export function createModuleContext({ runtime, moduleName, request, signal }: Co
     ...(request ? { auth: identityOf(request) } : {}),
     config: runtime.config.modules[moduleName] ?? {},
     era: request?.mcpReq.envelope ? 'modern' : 'legacy',
+    ...clientCapabilitiesOf(request, sessionCapabilities),
+    notify: {
+      resourceUpdated: (uri) => runtime.events.emit({ type: 'resourceUpdated', uri }),
+      listChanged: (...lists) => runtime.events.emit({ type: 'listChanged', lists: lists.length > 0 ? lists : ['tools', 'resources', 'prompts'] }),
+    },
+    closeStream: () => request?.http?.closeSSE?.(),
   };
+}
+
+function clientCapabilitiesOf(request: ServerContext | undefined, sessionCapabilities: ContextOptions['sessionCapabilities']) {
+  const envelope = request?.mcpReq.envelope as Record<string, unknown> | undefined;
+  const capabilities = envelope?.[CLIENT_CAPABILITIES_META_KEY] ?? sessionCapabilities?.();
+  return capabilities ? { clientCapabilities: capabilities as Record<string, unknown> } : {};
 }
 
 function toInputRequest(ask: InputAsk): InputRequest {

@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { RegistrySnapshot } from '../modules/registry.js';
 import type { Logger } from '../observability/logger.js';
 import type { Storage } from '../storage/types.js';
+import type { ServerEvents } from './events.js';
 import type { LiveServers } from './live-servers.js';
 
 /**
@@ -19,4 +20,6 @@ export interface Runtime {
   registry(): RegistrySnapshot;
   /** Servers of open long-lived connections, updated in place on reload. */
   readonly live: LiveServers;
+  /** Reloads and module notifications (list changed, resource updated), for every transport. */
+  readonly events: ServerEvents;
 }

@@ -9,7 +9,13 @@ import type { Runtime } from './runtime.js';
  * Runs one tool call: builds the module context, enforces the timeout, and turns a throw into an
  * isError result, so a tool can never take the server down or hang a client forever.
  */
-export async function runTool(runtime: Runtime, tool: LoadedTool, args: unknown, request: ServerContext): Promise<CallToolResult | InputRequiredResult> {
+export async function runTool(
+  runtime: Runtime,
+  tool: LoadedTool,
+  args: unknown,
+  request: ServerContext,
+  sessionCapabilities?: () => Record<string, unknown> | undefined,
+): Promise<CallToolResult | InputRequiredResult> {
   const seconds = tool.def.timeoutSeconds ?? runtime.config.tools.timeoutSeconds;
   const controller = new AbortController();
   const onCancel = () => controller.abort(request.mcpReq.signal.reason);
@@ -24,7 +30,7 @@ export async function runTool(runtime: Runtime, tool: LoadedTool, args: unknown,
   });
   const started = performance.now();
   try {
-    const ctx = createModuleContext({ runtime, moduleName: tool.moduleName, request, signal: controller.signal });
+    const ctx = createModuleContext({ runtime, moduleName: tool.moduleName, request, signal: controller.signal, ...(sessionCapabilities ? { sessionCapabilities } : {}) });
     const value = await Promise.race([Promise.resolve().then(() => tool.def.run(args, ctx)), timedOut]);
     return toToolResult(value, tool.def.output !== undefined);
   } catch (error) {

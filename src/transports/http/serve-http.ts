@@ -3,7 +3,6 @@ import type { Runtime } from '../../server/runtime.js';
 import { createApp, type AppState } from './app.js';
 import { Inflight } from './inflight.js';
 import { listen, stopListening } from './listen.js';
-import { watchRegistry } from './registry-watch.js';
 import { mountSse } from './sse.js';
 import { createStreamableEndpoint } from './streamable.js';
 
@@ -36,7 +35,7 @@ export async function serveHttp(runtime: Runtime, kind: 'http-stream' | 'sse'): 
     );
     sessionCount = endpoint.sessionCount;
     closeEndpoint = endpoint.close;
-    stopWatch = watchRegistry(runtime, () => endpoint.notifyListsChanged());
+    stopWatch = runtime.events.on((event) => endpoint.notify(event));
   } else {
     protect('/sse', { timeout: false });
     protect('/messages');

@@ -10,7 +10,6 @@ import type { Runtime } from '../../server/runtime.js';
 import type { Inflight } from './inflight.js';
 import { calledTools, isJsonRpcShaped } from './json-rpc-message.js';
 import { INVALID_REQUEST, jsonRpcError, PARSE_ERROR, SERVER_ERROR, SESSION_NOT_FOUND } from './json-rpc-error.js';
-import { acceptResourceSubscriptions } from './resource-subscriptions.js';
 import { SessionRegistry } from './session-registry.js';
 import type { AppEnv } from './types.js';
 
@@ -52,7 +51,6 @@ export function mountSse(app: Hono<AppEnv>, runtime: Runtime, metrics: Metrics, 
     const id = transport.sessionId;
     const pending = trackCalls(transport, sessions, id, inflight);
     const server = createLiveMcpServer(runtime);
-    acceptResourceSubscriptions(server);
     const keepAlive = setInterval(() => res.writable && res.write(': keep-alive\n\n'), KEEPALIVE_MS);
     keepAlive.unref();
     transport.onclose = () => {

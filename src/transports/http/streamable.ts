@@ -10,11 +10,11 @@ import {
 } from '@modelcontextprotocol/server';
 import type { Metrics } from '../../observability/metrics.js';
 import { createLiveMcpServer, createMcpServer } from '../../server/build-server.js';
+import type { ServerEvent } from '../../server/events.js';
 import type { Runtime } from '../../server/runtime.js';
 import { BoundedEventStore } from './event-store.js';
 import { calledTools, idOf, isJsonRpcShaped } from './json-rpc-message.js';
 import { INVALID_REQUEST, jsonRpcError, PARSE_ERROR, SERVER_ERROR, SESSION_NOT_FOUND } from './json-rpc-error.js';
-import { acceptResourceSubscriptions } from './resource-subscriptions.js';
 import { SessionRegistry } from './session-registry.js';
 
 /** Reconnect delay suggested to clients in SSE `retry:` fields (after a dropped stream). */
@@ -31,10 +31,10 @@ export interface StreamableEndpoint {
   handle(input: StreamableRequest): Promise<Response>;
   sessionCount(): number;
   /**
-   * Tells open 2026 subscriptions that the served lists changed (each 2026 request is served from
-   * the current snapshot). 2025 sessions are live servers: the reload updates and notifies them.
+   * Passes a reload or a module's notification to open 2026 subscriptions (each 2026 request is
+   * served from the current snapshot). 2025 sessions are live servers: runtime.live reaches them.
    */
-  notifyListsChanged(): void;
+  notify(event: ServerEvent): void;
   close(): Promise<void>;
 }
 
@@ -71,7 +71,6 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics): St
     }
     const eventStore = events.view();
     const server = createLiveMcpServer(runtime);
-    acceptResourceSubscriptions(server);
     let session: LegacySession | undefined;
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
@@ -123,10 +122,12 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics): St
       return modern.fetch(input.request, input.authInfo ? { authInfo: input.authInfo } : {});
     },
     sessionCount: () => sessions.size,
-    notifyListsChanged() {
-      modern.notify.toolsChanged();
-      modern.notify.promptsChanged();
-      modern.notify.resourcesChanged();
+    notify(event) {
+      if (event.type === 'resourceUpdated') return void modern.notify.resourceUpdated(event.uri);
+      const lists = event.type === 'reloaded' ? ['tools', 'resources', 'prompts'] : event.lists;
+      if (lists.includes('tools')) modern.notify.toolsChanged();
+      if (lists.includes('resources')) modern.notify.resourcesChanged();
+      if (lists.includes('prompts')) modern.notify.promptsChanged();
     },
     async close() {
       await sessions.closeAll();

@@ -1,9 +1,9 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 
 /**
- * resources/subscribe and resources/unsubscribe for a 2025 connection (a Streamable HTTP session or
- * an SSE stream): the server advertises `resources.subscribe`, and the connection remembers which
- * URIs its client follows. (2026-07-28 clients follow changes through subscriptions/listen instead.)
+ * resources/subscribe and resources/unsubscribe for a long-lived 2025 connection (stdio, a Streamable
+ * HTTP session, an SSE stream): the connection remembers which URIs its client follows.
+ * 2026-07-28 clients follow changes through subscriptions/listen instead.
  */
 export function acceptResourceSubscriptions(server: McpServer): ReadonlySet<string> {
   const subscribed = new Set<string>();
