@@ -171,6 +171,17 @@ for (const engine of ENGINES) {
       assert.deepEqual(await storage.collection('empty-vectors').search([1, 2]), []);
     });
 
+    it('never returns expired documents from a search, and still fills k', async () => {
+      const col = storage.collection('expiring-vectors');
+      const near = (i: number) => [1, i / 100, 0];
+      for (let i = 0; i < 15; i++) await col.put(`gone${String(i).padStart(2, '0')}`, { i }, { vector: near(i), ttlSeconds: 0.3 });
+      for (let i = 0; i < 5; i++) await col.put(`kept${i}`, { i }, { vector: [0, 1, i / 10] });
+      await sleep(500);
+      const hits = await col.search([1, 0, 0], { k: 3 });
+      assert.equal(hits.length, 3, 'k is filled from live documents although the nearest ones expired');
+      assert.ok(hits.every((hit) => hit.id.startsWith('kept')), ids(hits).join(','));
+    });
+
     it('adds vectors to a collection created without them', async () => {
       const col = storage.collection('late-vectors');
       await col.put('plain', { a: 1 });

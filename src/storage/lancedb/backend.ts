@@ -12,6 +12,7 @@ const OPTIMIZE_EVERY_WRITES = 100;
 /** Old table versions are kept this long for readers in flight, then removed by optimize. */
 const KEEP_VERSIONS_MS = 60_000;
 const SEARCH = { nprobes: 20, refineFactor: 10 };
+const POSTFILTER_SLACK = 10;
 const STORAGE_VERSION = '2.2'; // the Lance file format that has the JSON type
 
 interface TableState {
@@ -172,17 +173,24 @@ export class LanceBackend implements Backend {
   async search(collection: string, vector: number[], k: number, filter: Condition | undefined, now: number): Promise<StoredDocument[]> {
     const state = await this.state(collection);
     if (!state || state.dimension === undefined) return [];
-    const rows = (await state.table
-      .vectorSearch(vector)
-      .column('vector')
-      .distanceType('cosine')
-      .where(`vector IS NOT NULL AND ${whereClause(filter, now)}`)
-      .select(this.columns(state))
-      .nprobes(SEARCH.nprobes)
-      .refineFactor(SEARCH.refineFactor)
-      .limit(k)
-      .toArray()) as Row[];
-    return rows.map(rowToDocument);
+    const query = (limit: number) =>
+      state.table
+        .vectorSearch(vector)
+        .column('vector')
+        .distanceType('cosine')
+        .where(`vector IS NOT NULL AND ${whereClause(filter, now)}`)
+        .select(this.columns(state))
+        .nprobes(SEARCH.nprobes)
+        .refineFactor(SEARCH.refineFactor)
+        .limit(limit);
+    // Without a user filter only the expiry check remains, which rarely removes anything: filtering the
+    // nearest candidates after the search is much cheaper than evaluating every row first. Too few
+    // survivors means many expired neighbours; then search again with the filter applied first.
+    if (!filter) {
+      const rows = (await query(k + POSTFILTER_SLACK).postfilter().toArray()) as Row[];
+      if (rows.length >= k) return rows.slice(0, k).map(rowToDocument);
+    }
+    return ((await query(k).toArray()) as Row[]).map(rowToDocument);
   }
 
   async dimension(collection: string): Promise<number | undefined> {
