@@ -161,14 +161,14 @@ describe('TLS', () => {
     const certFile = path.join(certDir, 'cert.pem');
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
     cert = await readFile(certFile);
-    server = await startHttpServer({ transport: 'http-stream', config: `transport:\n  tls:\n    keyFile: ${JSON.stringify(keyFile)}\n    certFile: ${JSON.stringify(certFile)}\n` });
+    server = await startHttpServer({ transport: 'http-stream', args: ['--ssl-keyfile', keyFile, '--ssl-certfile', certFile] });
   });
   after(async () => {
     await server?.stop();
     await rm(certDir, { recursive: true, force: true });
   });
 
-  it('serves HTTPS with the configured key and certificate', async () => {
+  it('serves HTTPS with the key and certificate given by --ssl-keyfile and --ssl-certfile', async () => {
     assert.ok(server.origin.startsWith('https://'));
     const health = await rawRequest(`${server.origin}/health`, { ca: cert });
     assert.equal(health.status, 200);

@@ -11,6 +11,8 @@ export interface CliOptions {
   storage?: string;
   dataDir?: string;
   logLevel?: string;
+  sslKeyfile?: string;
+  sslCertfile?: string;
   validateConfig?: boolean;
   printConfig?: boolean;
   backup?: boolean;
@@ -43,6 +45,8 @@ export function buildProgram(): Command {
     .addOption(new Option('--storage <engine>', 'storage engine').choices(storageTypes))
     .option('--data-dir <dir>', 'data directory (default ./data)')
     .addOption(new Option('--log-level <level>', 'log level').choices(logLevels))
+    .option('--ssl-keyfile <file>', 'PEM private key: serve HTTPS (with --ssl-certfile)')
+    .option('--ssl-certfile <file>', 'PEM certificate chain: serve HTTPS (with --ssl-keyfile)')
     .option('--validate-config', 'check the config and modules, print every problem, exit non-zero on any')
     .option('--print-config', 'print the effective config and where each value came from')
     .option('--backup', 'write a portable backup of the data directory (with --output)')

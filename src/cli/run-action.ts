@@ -37,6 +37,8 @@ export async function runAction(options: CliOptions): Promise<number> {
       storage: options.storage,
       dataDir: options.dataDir,
       logLevel: options.logLevel,
+      sslKeyfile: options.sslKeyfile,
+      sslCertfile: options.sslCertfile,
     },
   });
   if (!loaded.ok) {

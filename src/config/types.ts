@@ -9,6 +9,8 @@ export interface ConfigFlags {
   storage?: string;
   dataDir?: string;
   logLevel?: string;
+  sslKeyfile?: string;
+  sslCertfile?: string;
 }
 
 export interface LoadConfigOptions {

@@ -70,7 +70,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  const https = /keyFile/.test(options.config ?? '');
+  const https = /keyFile/.test(options.config ?? '') || (options.args ?? []).includes('--ssl-keyfile');
   return {
     port,
     origin: `${https ? 'https' : 'http'}://127.0.0.1:${port}`,
