@@ -44,22 +44,19 @@ export default [
       return ctx.ask(asks);
     },
   },
-  {
-    name: 'test_trigger_tool_change',
-    description: 'Tells subscribed clients that the tool list changed',
-    input: { type: 'object', properties: {} },
-    run(_args: unknown, ctx: any) {
-      ctx.notify.listChanged('tools');
-      return 'Tool list change announced';
-    },
-  },
-  {
-    name: 'test_trigger_prompt_change',
-    description: 'Tells subscribed clients that the prompt list changed',
-    input: { type: 'object', properties: {} },
-    run(_args: unknown, ctx: any) {
-      ctx.notify.listChanged('prompts');
-      return 'Prompt list change announced';
-    },
-  },
+  listChangeTrigger('tool', 'tools'),
+  listChangeTrigger('prompt', 'prompts'),
 ];
+
+/** A diagnostic hook that tells subscribed clients one of the served lists changed. */
+function listChangeTrigger(kind: string, list: string) {
+  return {
+    name: `test_trigger_${kind}_change`,
+    description: `Tells subscribed clients that the ${kind} list changed`,
+    input: { type: 'object', properties: {} },
+    run(_args: unknown, ctx: any) {
+      ctx.notify.listChanged(list);
+      return `${kind} list change announced`;
+    },
+  };
+}
