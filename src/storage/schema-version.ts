@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './fs-util.js';
 import { StorageError, type EngineName } from './types.js';
-import { serverVersion } from './version.js';
+import { serverVersion } from '../version.js';
 
 /** The data layout version this build reads and writes. Bump it together with a new migration step. */
 export const CURRENT_SCHEMA_VERSION = 1;
@@ -41,7 +41,7 @@ export async function readSchemaVersion(dataDir: string, enginePath: string): Pr
 }
 
 export async function writeSchemaFile(dataDir: string, engine: EngineName, version = CURRENT_SCHEMA_VERSION): Promise<void> {
-  const file: SchemaFile = { schemaVersion: version, engine, createdBy: `mcp-server ${serverVersion()}` };
+  const file: SchemaFile = { schemaVersion: version, engine, createdBy: `mcp-server ${serverVersion}` };
   await writeFileAtomic(join(dataDir, SCHEMA_FILE), `${JSON.stringify(file, null, 2)}\n`);
 }
 
@@ -52,7 +52,7 @@ export async function ensureSchema(dataDir: string, enginePath: string, engine: 
   if (version > CURRENT_SCHEMA_VERSION) {
     throw new StorageError(
       'SCHEMA_TOO_NEW',
-      `data directory ${dataDir} has schema version ${version}, which was written by a newer mcp-server (this one, ${serverVersion()}, reads version ${CURRENT_SCHEMA_VERSION}); upgrade mcp-server`,
+      `data directory ${dataDir} has schema version ${version}, which was written by a newer mcp-server (this one, ${serverVersion}, reads version ${CURRENT_SCHEMA_VERSION}); upgrade mcp-server`,
     );
   }
   if (version < CURRENT_SCHEMA_VERSION) {

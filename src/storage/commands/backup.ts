@@ -6,7 +6,7 @@ import { ARCHIVE_FORMAT_VERSION, packArchive, writeCollectionFile, type Manifest
 import { storagePaths } from '../engines.js';
 import { openStorage } from '../open.js';
 import { StorageError } from '../types.js';
-import { serverVersion } from '../version.js';
+import { serverVersion } from '../../version.js';
 import type { CommandReport } from './report.js';
 
 /**
@@ -31,7 +31,7 @@ export async function runBackup(config: Config, output: string, log: Logger): Pr
     const manifest: Manifest = {
       formatVersion: ARCHIVE_FORMAT_VERSION,
       engine: storage.engine,
-      serverVersion: serverVersion(),
+      serverVersion,
       createdAt: new Date().toISOString(),
       collections: [],
     };

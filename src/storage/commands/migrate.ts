@@ -6,7 +6,7 @@ import { acquireLock } from '../lock.js';
 import { MIGRATIONS } from '../migrations.js';
 import { CURRENT_SCHEMA_VERSION, readSchemaVersion, writeSchemaFile } from '../schema-version.js';
 import { StorageError } from '../types.js';
-import { serverVersion } from '../version.js';
+import { serverVersion } from '../../version.js';
 import type { CommandReport } from './report.js';
 
 /** Upgrades a data directory step by step to the current schema version; running it again does nothing. */
@@ -21,7 +21,7 @@ export async function runMigrate(config: Config, log: Logger): Promise<CommandRe
       return { ok: true, lines: [`${dataDir} is new; initialized at schema version ${CURRENT_SCHEMA_VERSION}`] };
     }
     if (version > CURRENT_SCHEMA_VERSION) {
-      throw new StorageError('SCHEMA_TOO_NEW', `${dataDir} has schema version ${version}, written by a newer mcp-server; this one (${serverVersion()}) migrates up to ${CURRENT_SCHEMA_VERSION}. Upgrade mcp-server.`);
+      throw new StorageError('SCHEMA_TOO_NEW', `${dataDir} has schema version ${version}, written by a newer mcp-server; this one (${serverVersion}) migrates up to ${CURRENT_SCHEMA_VERSION}. Upgrade mcp-server.`);
     }
     if (version === CURRENT_SCHEMA_VERSION) return { ok: true, lines: [`${dataDir} is already at schema version ${version}; nothing to do`] };
     const lines: string[] = [];
