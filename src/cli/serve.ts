@@ -7,6 +7,8 @@ import { createLogger, type Logger } from '../observability/logger.js';
 import { ServerEvents } from '../server/events.js';
 import { LiveServers } from '../server/live-servers.js';
 import type { Runtime } from '../server/runtime.js';
+import { TaskStore } from '../server/tasks/store.js';
+import { serveBackupRequests } from './backup-on-request.js';
 import { openStorageWaiting } from './open-storage-waiting.js';
 import { prepareTransport, startTransport } from '../transports/start.js';
 import { serverVersion } from '../version.js';
@@ -30,9 +32,11 @@ export async function serve(config: Config): Promise<number> {
     registry: () => snapshot,
     live: new LiveServers(),
     events: new ServerEvents(),
+    tasks: new TaskStore(),
   };
   runtime.events.on((event) => runtime.live.handle(event));
 
+  const stopBackups = serveBackupRequests(config, storage, log);
   let resolveExit: (code: number) => void = () => undefined;
   const exited = new Promise<number>((resolve) => (resolveExit = resolve));
   let stopping = false;
@@ -50,6 +54,8 @@ export async function serve(config: Config): Promise<number> {
     } catch (error) {
       log.warn({ err: error }, 'closing the transport failed');
     }
+    runtime.tasks.close();
+    stopBackups();
     await storage.close();
     clearTimeout(deadline);
     log.info('stopped');

@@ -78,6 +78,7 @@ export function classify(value: unknown, source: Sourced): LoadedDefinition {
       need(def.input === undefined || isObject(def.input), 'input must be a zod shape, a zod object or a JSON Schema object');
       need(def.output === undefined || isObject(def.output), 'output must be a zod shape, a zod object or a JSON Schema object');
       need(def.timeoutSeconds === undefined || (typeof def.timeoutSeconds === 'number' && def.timeoutSeconds > 0), 'timeoutSeconds must be a positive number');
+      need(def.execution === undefined || validExecution(def.execution), "execution must be { taskSupport?: 'forbidden' | 'optional' | 'required', prepare?(args, ctx) }");
       return { ...source, kind, name: def.name, def: def as ToolDefinition, ...toolSchemas(def as ToolDefinition) };
     case 'resource':
       need(typeof def.uri === 'string' && isUri(def.uri), 'needs a uri like scheme://path');
@@ -99,6 +100,12 @@ export function classify(value: unknown, source: Sourced): LoadedDefinition {
           : `definition "${def.name}" has unknown kind ${JSON.stringify(def.kind)} (tool, resource, resourceTemplate or prompt)`,
       );
   }
+}
+
+function validExecution(execution: unknown): boolean {
+  if (!isObject(execution)) return false;
+  const { taskSupport, prepare } = execution as { taskSupport?: unknown; prepare?: unknown };
+  return (taskSupport === undefined || taskSupport === 'forbidden' || taskSupport === 'optional' || taskSupport === 'required') && (prepare === undefined || typeof prepare === 'function');
 }
 
 function toolSchemas(def: ToolDefinition): { inputSchema: StandardSchemaWithJSON; outputSchema?: StandardSchemaWithJSON } {

@@ -124,9 +124,31 @@ export interface ToolDefinition {
   /** Declares structured output: a zod shape/object or JSON Schema; results are validated against it. */
   output?: InputSchema;
   annotations?: ToolAnnotations;
-  /** Overrides tools.timeoutSeconds for this tool. */
+  /** Overrides tools.timeoutSeconds for this tool (for a task: for each run of it). */
   timeoutSeconds?: number;
+  /** Running calls as tasks (the Tasks extension, io.modelcontextprotocol/tasks, on the 2026-07-28 wire). */
+  execution?: ToolExecution;
   run(args: any, ctx: ModuleContext): ToolReturn | Promise<ToolReturn>;
+}
+
+/**
+ * How a tool's calls may run as tasks. With `optional` or `required`, a call from a client that
+ * declared the Tasks extension is answered at once with a task handle; `run` then works in the
+ * background (ctx.signal aborts on tasks/cancel or expiry), and its ctx.elicit/sample/ask park the
+ * task in input_required until the client answers with tasks/update. A client without the extension
+ * gets a synchronous call (`optional`) or error -32021 (`required`). 2025-11-25 clients always get
+ * synchronous calls. A thrown error with an integer JSON-RPC `code` fails the task; any other throw
+ * completes it with an isError result, as on a synchronous call.
+ */
+export interface ToolExecution {
+  taskSupport?: 'forbidden' | 'optional' | 'required';
+  /**
+   * Runs on every tools/call before a task is created (and before `run` on a synchronous call):
+   * return an input request (ctx.elicit/sample/ask) to gather input by multi-round-trip first, a
+   * result to answer at once without a task, or undefined to go on. `run` sees the same
+   * ctx.input/ctx.state answers.
+   */
+  prepare?(args: any, ctx: ModuleContext): ToolReturn | Promise<ToolReturn>;
 }
 
 export type ResourceReadReturn =

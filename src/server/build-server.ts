@@ -7,6 +7,7 @@ import type { ModuleContext, PromptDefinition } from '../modules/types.js';
 import { createModuleContext } from './module-context.js';
 import { toPromptResult, toResourceResult } from './results.js';
 import type { Runtime } from './runtime.js';
+import { installTasks, withPrepare } from './tasks/install.js';
 import { runTool } from './tool-call.js';
 
 /**
@@ -45,6 +46,7 @@ function createRegisteredServer(runtime: Runtime): ServerRegistrations {
   );
   const registrations = new ServerRegistrations(server, (target, definition) => registerDefinition(target, runtime, definition));
   registrations.apply(runtime.registry());
+  installTasks(server, runtime);
   return registrations;
 }
 
@@ -72,7 +74,7 @@ function registerTool(server: McpServer, runtime: Runtime, tool: LoadedTool): Re
       ...(tool.outputSchema ? { outputSchema: tool.outputSchema } : {}),
       ...(def.annotations ? { annotations: def.annotations } : {}),
     },
-    (args: unknown, request: ServerContext) => runTool(runtime, tool, args, request, sessionCapabilities(server)),
+    (args: unknown, request: ServerContext) => runTool(runtime, withPrepare(tool), args, request, sessionCapabilities(server)),
   );
 }
 

@@ -5,6 +5,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Storage } from '../storage/types.js';
 import type { ServerEvents } from './events.js';
 import type { LiveServers } from './live-servers.js';
+import type { TaskStore } from './tasks/store.js';
 
 /**
  * Everything a served request needs, assembled once at start-up. The registry is read through
@@ -22,4 +23,6 @@ export interface Runtime {
   readonly live: LiveServers;
   /** Reloads and module notifications (list changed, resource updated), for every transport. */
   readonly events: ServerEvents;
+  /** Tasks of the Tasks extension (2026-07-28), shared by every request: bounded, in memory. */
+  readonly tasks: TaskStore;
 }

@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { TaskLimitError, TaskStore } from '../src/server/tasks/store.js';
+import { startHttpServer, type HttpServer } from './helpers/http-server.js';
+
+/** The Tasks extension (SEP-2663) over the 2026-07-28 wire, driven with raw JSON-RPC (the SDK client rejects task results). */
+const TASKS = 'io.modelcontextprotocol/tasks';
+const VERSION = '2026-07-28';
+
+const MODULE = `
+const sleep = (ms, signal) => new Promise((resolve, reject) => {
+  const timer = setTimeout(resolve, ms);
+  signal.addEventListener('abort', () => { clearTimeout(timer); reject(signal.reason); }, { once: true });
+});
+export default [
+  {
+    name: 'work',
+    description: 'Works for ms milliseconds',
+    input: { type: 'object', properties: { ms: { type: 'number' } }, required: ['ms'] },
+    execution: { taskSupport: 'optional' },
+    async run({ ms }, ctx) { await sleep(ms, ctx.signal); return 'worked ' + ms + ' ms'; },
+  },
+  {
+    name: 'approve',
+    description: 'Asks for approval inside the task',
+    input: { type: 'object', properties: {} },
+    execution: { taskSupport: 'required' },
+    run(_args, ctx) {
+      const answer = ctx.input('ok');
+      if (answer.kind !== 'elicit') return ctx.elicit('ok', { message: 'Approve?', requestedSchema: { type: 'object', properties: { ok: { type: 'boolean' } } } }, { asked: 1 });
+      return 'approved=' + answer.content?.ok + ' state=' + ctx.state()?.asked;
+    },
+  },
+];
+`;
+
+interface RpcResponse {
+  result?: Record<string, any>;
+  error?: { code: number; message: string; data?: any };
+}
+
+describe('Tasks extension (2026-07-28)', () => {
+  let server: HttpServer;
+  let id = 0;
+  before(async () => {
+    server = await startHttpServer({ transport: 'http-stream', config: 'tools:\n  builtins: false\n', modules: { 'tasks.mjs': MODULE } });
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  async function rpc(method: string, params: Record<string, unknown> = {}, extensions = true): Promise<RpcResponse> {
+    const name = (params.name ?? params.taskId) as string | undefined;
+    const capabilities = extensions ? { elicitation: {}, extensions: { [TASKS]: {} } } : {};
+    const body = {
+      jsonrpc: '2.0',
+      id: ++id,
+      method,
+      params: {
+        ...params,
+        _meta: { 'io.modelcontextprotocol/protocolVersion': VERSION, 'io.modelcontextprotocol/clientInfo': { name: 'tasks-test', version: '1.0.0' }, 'io.modelcontextprotocol/clientCapabilities': capabilities },
+      },
+    };
+    const response = await fetch(`${server.origin}/mcp`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'MCP-Protocol-Version': VERSION, 'Mcp-Method': method, ...(name ? { 'Mcp-Name': name } : {}) },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await response.text();
+    if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) return JSON.parse(text) as RpcResponse;
+    const messages = text.split('\n').filter((line) => line.startsWith('data:')).map((line) => JSON.parse(line.slice(5)) as RpcResponse & { id?: number });
+    const answer = messages.find((message) => message.id === body.id);
+    assert.ok(answer, `no response in the SSE stream: ${text}`);
+    return answer;
+  }
+
+  const call = async (method: string, params: Record<string, unknown> = {}) => {
+    const response = await rpc(method, params);
+    assert.equal(response.error, undefined, `${method}: ${JSON.stringify(response.error)}`);
+    return response.result!;
+  };
+
+  /** Polls tasks/get until `done` holds, for at most 10 s. */
+  async function pollUntil(taskId: string, done: (task: Record<string, any>) => boolean): Promise<Record<string, any>> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const task = await call('tasks/get', { taskId });
+      if (done(task)) return task;
+      assert.ok(Date.now() < deadline, `task ${taskId} still ${task.status} after 10 s`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  const terminal = (task: Record<string, any>) => ['completed', 'failed', 'cancelled'].includes(task.status);
+
+  it('advertises the extension in server/discover', async () => {
+    const discovered = await call('server/discover');
+    assert.ok(discovered.capabilities.extensions?.[TASKS], JSON.stringify(discovered.capabilities));
+    assert.equal(discovered.capabilities.tasks, undefined);
+  });
+
+  it('creates a task, reports it working, then inlines the result', async () => {
+    const created = await call('tools/call', { name: 'work', arguments: { ms: 400 } });
+    assert.equal(created.resultType, 'task');
+    assert.equal(typeof created.taskId, 'string');
+    assert.equal(created.status, 'working');
+    assert.ok(Number.isInteger(created.ttlMs) && created.ttlMs > 0);
+    assert.ok(Number.isInteger(created.pollIntervalMs) && created.pollIntervalMs > 0);
+    for (const key of ['result', 'error', 'inputRequests', 'requestState', 'content']) assert.ok(!(key in created), `CreateTaskResult carries ${key}`);
+
+    const working = await call('tasks/get', { taskId: created.taskId });
+    assert.equal(working.status, 'working');
+    assert.equal(working.resultType, 'complete');
+    assert.equal(working.result, undefined);
+
+    const done = await pollUntil(created.taskId, terminal);
+    assert.equal(done.status, 'completed');
+    assert.deepEqual(done.result.content, [{ type: 'text', text: 'worked 400 ms' }]);
+    assert.ok(Date.parse(done.lastUpdatedAt) >= Date.parse(done.createdAt));
+  });
+
+  it('cancels a running task: empty ack, then cancelled (and cancel stays idempotent)', async () => {
+    const { taskId } = await call('tools/call', { name: 'work', arguments: { ms: 60_000 } });
+    const ack = await call('tasks/cancel', { taskId });
+    for (const key of ['taskId', 'status', 'result', 'error']) assert.ok(!(key in ack), `cancel ack carries ${key}`);
+    assert.equal(ack.resultType, 'complete');
+    const task = await call('tasks/get', { taskId });
+    assert.equal(task.status, 'cancelled');
+    assert.equal(task.result, undefined);
+    assert.equal((await call('tasks/cancel', { taskId })).resultType, 'complete');
+  });
+
+  it('parks a task in input_required and resumes it with tasks/update', async () => {
+    const { taskId } = await call('tools/call', { name: 'approve', arguments: {} });
+    const waiting = await pollUntil(taskId, (task) => task.status !== 'working');
+    assert.equal(waiting.status, 'input_required');
+    assert.deepEqual(Object.keys(waiting.inputRequests), ['ok']);
+    assert.equal(waiting.inputRequests.ok.method, 'elicitation/create');
+    assert.equal(waiting.requestState, undefined);
+
+    const ack = await call('tasks/update', { taskId, inputResponses: { ok: { action: 'accept', content: { ok: true } } } });
+    assert.equal(ack.resultType, 'complete');
+    const done = await pollUntil(taskId, terminal);
+    assert.equal(done.status, 'completed');
+    assert.equal(done.result.content[0].text, 'approved=true state=1');
+  });
+
+  it('without the extension: optional tools run synchronously, required ones and tasks/* answer -32021', async () => {
+    const sync = await rpc('tools/call', { name: 'work', arguments: { ms: 10 } }, false);
+    assert.equal(sync.result?.resultType, 'complete');
+    assert.deepEqual(sync.result?.content, [{ type: 'text', text: 'worked 10 ms' }]);
+
+    const required = await rpc('tools/call', { name: 'approve', arguments: {} }, false);
+    assert.equal(required.error?.code, -32021);
+    assert.ok(required.error?.data?.requiredCapabilities?.extensions?.[TASKS]);
+
+    for (const method of ['tasks/get', 'tasks/update', 'tasks/cancel']) {
+      const response = await rpc(method, { taskId: 'x', inputResponses: {} }, false);
+      assert.equal(response.error?.code, -32021, method);
+    }
+  });
+
+  it('rejects unknown task ids with -32602 and removed v1 methods with -32601', async () => {
+    assert.equal((await rpc('tasks/get', { taskId: 'no-such-task' })).error?.code, -32602);
+    assert.equal((await rpc('tasks/cancel', { taskId: 'no-such-task' })).error?.code, -32602);
+    assert.equal((await rpc('tasks/result', { taskId: 'no-such-task' })).error?.code, -32601);
+    assert.equal((await rpc('tasks/list')).error?.code, -32601);
+  });
+});
+
+describe('TaskStore bounds', () => {
+  it('refuses a task when every slot is running, and drops the oldest finished task to make room', () => {
+    const store = new TaskStore({ maxTasks: 2 });
+    const first = store.create('a');
+    store.create('a');
+    assert.throws(() => store.create('a'), TaskLimitError);
+    first.complete({ content: [] });
+    const third = store.create('a');
+    assert.equal(store.size, 2);
+    assert.equal(store.get(first.id, 'a'), undefined);
+    assert.equal(store.get(third.id, 'b'), undefined, 'another owner cannot see it');
+    store.close();
+  });
+
+  it('forgets a task after its ttl, cancelling it if it still runs', async () => {
+    const store = new TaskStore({ ttlMs: 50 });
+    const task = store.create('a');
+    assert.equal(store.get(task.id, 'a'), task);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    assert.equal(store.get(task.id, 'a'), undefined);
+    assert.equal(task.status, 'cancelled');
+    assert.ok(task.controller.signal.aborted);
+    store.close();
+  });
+});
