@@ -182,6 +182,26 @@ for (const engine of ENGINES) {
       assert.ok(hits.every((hit) => hit.id.startsWith('kept')), ids(hits).join(','));
     });
 
+    it('holds writes at a snapshot barrier so an export inside it is consistent', async () => {
+      const col = storage.collection('snapshotted');
+      await col.put('before', 1);
+      let writesDone = false;
+      const exported = await storage.snapshot(async () => {
+        const pending = Promise.all([col.put('during', 2), storage.collection('brand-new').put('x', 3), col.delete('before')]).then(() => (writesDone = true));
+        await sleep(150);
+        assert.equal(writesDone, false, 'writes wait for the snapshot to end');
+        const docs: string[] = [];
+        for await (const doc of storage.exportCollection('snapshotted')) docs.push(doc.id);
+        void pending;
+        return docs;
+      });
+      assert.deepEqual(exported, ['before']);
+      for (let i = 0; i < 50 && !writesDone; i++) await sleep(20);
+      assert.equal(writesDone, true, 'writes go through once the snapshot ends');
+      assert.deepEqual(ids(await col.find()), ['during']);
+      assert.equal((await storage.collection('brand-new').get('x'))?.data, 3);
+    });
+
     it('adds vectors to a collection created without them', async () => {
       const col = storage.collection('late-vectors');
       await col.put('plain', { a: 1 });

@@ -34,6 +34,9 @@ export class BackendStorage implements Storage {
   private readonly dimensions = new Map<string, number>();
   private closed = false;
   private closing: Promise<void> | undefined;
+  /** While a snapshot runs: resolves when it ends; queues created meanwhile wait for it too. */
+  private barrier: Promise<void> | undefined;
+  private snapshots: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly backend: Backend,
@@ -66,8 +69,39 @@ export class BackendStorage implements Storage {
   async *exportCollection(name: string): AsyncIterable<StoredDocument> {
     this.checkOpen();
     checkCollectionName(name);
-    await this.queue(name).idle();
+    if (!this.barrier) await this.queue(name).idle();
     yield* this.backend.exportDocuments(name, Date.now());
+  }
+
+  snapshot<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.snapshots.then(() => this.exclusive(task));
+    this.snapshots = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Parks every write queue behind a barrier, runs the task once all earlier writes are done, then releases. */
+  private async exclusive<T>(task: () => Promise<T>): Promise<T> {
+    this.checkOpen();
+    let release!: () => void;
+    this.barrier = new Promise<void>((resolve) => (release = resolve));
+    try {
+      await Promise.all([...this.queues.values()].map((queue) => this.park(queue)));
+      return await task();
+    } finally {
+      this.barrier = undefined;
+      release();
+    }
+  }
+
+  /** Resolves once the queue reaches the barrier; the queue then waits there until it is released. */
+  private park(queue: WriteQueue<PendingPut>): Promise<void> {
+    const barrier = this.barrier;
+    return new Promise<void>((reached) => {
+      void queue.run(async () => {
+        reached();
+        await barrier;
+      });
+    });
   }
 
   async importCollection(name: string, documents: AsyncIterable<StoredDocument> | Iterable<StoredDocument>): Promise<number> {
@@ -124,6 +158,7 @@ export class BackendStorage implements Storage {
     if (!queue) {
       queue = new WriteQueue((items) => this.flushPuts(name, items));
       this.queues.set(name, queue);
+      if (this.barrier) void this.park(queue);
     }
     return queue;
   }

@@ -106,6 +106,11 @@ export interface Storage {
   listCollections(): Promise<string[]>;
   /** Every live (unexpired) document of a collection, ordered by id: the backup path. */
   exportCollection(name: string): AsyncIterable<StoredDocument>;
+  /**
+   * Runs `task` while no write is in progress and none can start (writes queue behind it): a
+   * consistent view of every collection, for an online backup. Exports inside `task` do not wait.
+   */
+  snapshot<T>(task: () => Promise<T>): Promise<T>;
   /** Writes documents as given (keeping their timestamps and expiry): the restore path. */
   importCollection(name: string, documents: AsyncIterable<StoredDocument> | Iterable<StoredDocument>): Promise<number>;
   /** Flushes and releases the data directory lock. Idempotent. */

@@ -1,31 +1,45 @@
 import { mkdtemp, rename, rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../observability/logger.js';
-import { ARCHIVE_FORMAT_VERSION, packArchive, writeCollectionFile, type Manifest } from '../archive.js';
-import { storagePaths } from '../engines.js';
-import { openStorage } from '../open.js';
-import { StorageError } from '../types.js';
 import { serverVersion } from '../../version.js';
+import { ARCHIVE_FORMAT_VERSION, packArchive, writeCollectionFile, type Manifest } from '../archive.js';
+import { requestBackupFromOwner } from '../backup-requests.js';
+import { storagePaths } from '../engines.js';
+import { isProcessAlive, readLock } from '../lock.js';
+import { openStorage } from '../open.js';
+import { StorageError, type Storage } from '../types.js';
 import type { CommandReport } from './report.js';
 
 /**
- * Backs up every live document into a portable .tar.gz.
- * Policy: the backup opens the storage itself, so it takes the data directory lock: a running server
- * must be stopped first (a clear LOCKED error says so). That makes the snapshot consistent on every
- * engine without coordinating with another process.
+ * Backs up every live document into a portable .tar.gz. When no process owns the data directory the
+ * backup opens it itself. When a server on this host owns it (the lock), the backup asks that server
+ * to write the archive from its open storage: the server holds every write at a barrier while it
+ * exports, so the archive is one consistent snapshot, and the server keeps serving reads meanwhile.
  */
 export async function runBackup(config: Config, output: string, log: Logger): Promise<CommandReport> {
   const target = resolve(output);
-  let storage;
+  const { dataDir } = storagePaths(config.storage);
+  let storage: Storage;
   try {
     storage = await openStorage(config.storage, log);
   } catch (error) {
-    if (error instanceof StorageError && error.code === 'LOCKED') {
-      throw new StorageError('LOCKED', `cannot back up while the data directory is in use: ${error.message}. Stop the server, run the backup, then start it again.`, { cause: error });
+    const owner = error instanceof StorageError && error.code === 'LOCKED' ? await readLock(dataDir) : undefined;
+    if (owner && owner !== 'unreadable' && owner.pid !== process.pid && owner.hostname === hostname() && isProcessAlive(owner.pid)) {
+      return requestBackupFromOwner(dataDir, owner.pid, target);
     }
     throw error;
   }
+  try {
+    return await backupStorage(storage, target, dataDir);
+  } finally {
+    await storage.close();
+  }
+}
+
+/** Writes the archive from an open storage, inside one snapshot (writes wait until it is done). */
+export async function backupStorage(storage: Storage, target: string, dataDir: string): Promise<CommandReport> {
   const staging = await mkdtemp(join(dirname(target), `.${basename(target)}.tmp-`));
   try {
     const manifest: Manifest = {
@@ -35,9 +49,11 @@ export async function runBackup(config: Config, output: string, log: Logger): Pr
       createdAt: new Date().toISOString(),
       collections: [],
     };
-    for (const name of await storage.listCollections()) {
-      manifest.collections.push(await writeCollectionFile(staging, name, storage.exportCollection(name)));
-    }
+    await storage.snapshot(async () => {
+      for (const name of await storage.listCollections()) {
+        manifest.collections.push(await writeCollectionFile(staging, name, storage.exportCollection(name)));
+      }
+    });
     const partial = `${target}.tmp-${process.pid}`;
     await packArchive(staging, manifest, partial);
     await rename(partial, target);
@@ -45,13 +61,12 @@ export async function runBackup(config: Config, output: string, log: Logger): Pr
     return {
       ok: true,
       lines: [
-        `backed up ${total} documents in ${manifest.collections.length} collections from ${storagePaths(config.storage).dataDir} (${storage.engine})`,
+        `backed up ${total} documents in ${manifest.collections.length} collections from ${dataDir} (${storage.engine})`,
         ...manifest.collections.map((c) => `  ${c.name}: ${c.count}`),
         `wrote ${target}`,
       ],
     };
   } finally {
     await rm(staging, { recursive: true, force: true });
-    await storage.close();
   }
 }
