@@ -14,6 +14,7 @@ import { errorMessage } from '../../modules/registry.js';
 import type { InputAnswer, ModuleContext } from '../../modules/types.js';
 import { createModuleContext } from '../module-context.js';
 import { toolError, toToolResult } from '../results.js';
+import { runBounded, ToolTimeout } from '../bounded-run.js';
 import type { Runtime } from '../runtime.js';
 import { TASKS_EXTENSION, type Task } from './store.js';
 
@@ -88,30 +89,9 @@ function protocolErrorOf(error: unknown): { code: number; message: string; data?
   return { code, message: error.message, ...(data === undefined ? {} : { data }) };
 }
 
-class RoundTimeout extends Error {}
-
 /** Runs `run` once, bounded by the tool's timeout and the task's cancellation. */
-async function runRound(runtime: Runtime, tool: LoadedTool, task: Task, args: unknown, options: Omit<TaskContextOptions, 'signal'>): Promise<unknown> {
-  const seconds = tool.def.timeoutSeconds ?? runtime.config.tools.timeoutSeconds;
-  const timeout = new AbortController();
-  const signal = AbortSignal.any([task.controller.signal, timeout.signal]);
-  let timer: NodeJS.Timeout | undefined;
-  let onCancel = () => undefined as void;
-  const stopped = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new RoundTimeout(`Tool "${tool.name}" timed out after ${seconds} s`);
-      timeout.abort(error);
-      reject(error);
-    }, seconds * 1000);
-    onCancel = () => reject(task.controller.signal.reason);
-    task.controller.signal.addEventListener('abort', onCancel, { once: true });
-  });
-  try {
-    return await Promise.race([Promise.resolve().then(() => tool.def.run(args, taskContext({ ...options, signal }))), stopped]);
-  } finally {
-    clearTimeout(timer);
-    task.controller.signal.removeEventListener('abort', onCancel);
-  }
+function runRound(runtime: Runtime, tool: LoadedTool, task: Task, args: unknown, options: Omit<TaskContextOptions, 'signal'>): Promise<unknown> {
+  return runBounded(runtime, tool, task.controller.signal, (signal) => tool.def.run(args, taskContext({ ...options, signal })));
 }
 
 /** Who created the task: what they declared, who they are, and the creating request (for requestState). */
@@ -150,7 +130,7 @@ export async function runTask(runtime: Runtime, tool: LoadedTool, task: Task, ar
     runtime.log.warn({ tool: tool.name, file: tool.file, task: task.id, err: error }, 'task failed');
     const failure = protocolErrorOf(error);
     if (failure) task.fail(failure);
-    else if (error instanceof RoundTimeout) task.fail({ code: ProtocolErrorCode.InternalError, message: error.message });
+    else if (error instanceof ToolTimeout) task.fail({ code: ProtocolErrorCode.InternalError, message: error.message });
     else task.complete(toolError(errorMessage(error)));
   } finally {
     runtime.log.debug({ tool: tool.name, task: task.id, status: task.status, ms: Math.round(performance.now() - started) }, 'task settled');
