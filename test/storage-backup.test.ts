@@ -79,7 +79,7 @@ describe('storage backup and restore', () => {
     assert.ok(report.lines.some((l) => l.includes('kept the previous data')));
     const previous = (await readdir(dataDir)).find((f) => f.startsWith('lowdb.previous-'));
     assert.ok(previous);
-    assert.deepEqual(await readdir(join(dataDir, previous)), ['old.json']);
+    assert.deepEqual(await readdir(join(dataDir, previous)), ['old.journal.jsonl'], 'the previous collection (journal only: one write, never compacted)');
     const listing: string[] = [];
     await tar.list({ file: archives.get('lowdb')!, onReadEntry: (e) => void listing.push(e.path) });
     assert.deepEqual(listing.sort(), ['collections/', 'collections/kv.jsonl', 'collections/notes.jsonl', 'manifest.json']);

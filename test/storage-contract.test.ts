@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cosineSimilarity } from '../src/storage/document.js';
-import type { Filter, Storage, StoredDocument } from '../src/storage/types.js';
+import type { Filter, Storage, StorageError, StoredDocument } from '../src/storage/types.js';
 import { ENGINES, open, tempDir } from './helpers/storage-temp.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -302,6 +302,49 @@ describe('storage contract: lazy engines', () => {
         process.stdout.write(/lancedb|duckdb/i.test(maps) ? 'native' : 'clean');`;
       const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', cwd: process.cwd() });
       assert.equal(result.stdout, 'clean', result.stderr);
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
+describe('storage contract: lowdb journal', () => {
+  it('replays the journal over the snapshot, drops a torn last line, and reports a bad line with its path', async () => {
+    const { dir, cleanup } = await tempDir('journal-');
+    try {
+      let storage = await open('lowdb', dir);
+      const col = storage.collection('j');
+      for (let i = 0; i < 5; i++) await col.put(`d${i}`, { i });
+      await col.delete('d0');
+      await storage.close();
+      const journal = join(dir, 'lowdb', 'j.journal.jsonl');
+      await appendFile(journal, '{"op":"put","doc":{"id":"torn"'); // a crash mid-append: never acknowledged
+      storage = await open('lowdb', dir);
+      assert.deepEqual(ids(await storage.collection('j').find()), ['d1', 'd2', 'd3', 'd4']);
+      await storage.collection('j').put('after', 1);
+      await storage.close();
+      storage = await open('lowdb', dir);
+      assert.deepEqual(ids(await storage.collection('j').find()), ['after', 'd1', 'd2', 'd3', 'd4']);
+      await storage.close();
+      await writeFile(journal, 'not json\n{"op":"delete","id":"d1"}\n');
+      await assert.rejects(open('lowdb', dir), (error: StorageError) => error.code === 'CORRUPT' && error.message.includes(journal));
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('compacts the journal into the snapshot once it outgrows the collection', async () => {
+    const { dir, cleanup } = await tempDir('journal-compact-');
+    try {
+      const storage = await open('lowdb', dir);
+      const col = storage.collection('busy');
+      for (let i = 0; i < 1100; i++) await col.put('same', { i });
+      await storage.close();
+      const journalLines = (await readFile(join(dir, 'lowdb', 'busy.journal.jsonl'), 'utf8')).split('\n').filter(Boolean).length;
+      assert.ok(journalLines < 1000, `journal was compacted (${journalLines} lines left)`);
+      const reopened = await open('lowdb', dir);
+      assert.deepEqual((await reopened.collection('busy').get('same'))?.data, { i: 1099 });
+      await reopened.close();
     } finally {
       await cleanup();
     }

@@ -7,6 +7,7 @@ import { compareStrings, documentComparator, matches } from '../evaluate.js';
 import type { Condition, NormalizedFind } from '../filter.js';
 import { StorageError, type StoredDocument } from '../types.js';
 import { DurableJsonFile } from './json-file.js';
+import { Journal, type JournalEntry } from './journal.js';
 
 interface FileContent {
   format: 'mcp-server-lowdb';
@@ -15,6 +16,9 @@ interface FileContent {
 }
 
 const EXTENSION = '.json';
+const JOURNAL_EXTENSION = '.journal.jsonl';
+/** The snapshot is rewritten once the journal holds more entries than this or than the collection has documents. */
+const COMPACT_MIN_ENTRIES = 1000;
 
 function checkContent(path: string) {
   return (value: unknown): FileContent => {
@@ -33,13 +37,18 @@ function checkContent(path: string) {
 
 interface LoadedCollection {
   db: Low<FileContent>;
+  journal: Journal;
   docs: Map<string, StoredDocument>;
   dimension: number | undefined;
   /** The file exists (the collection was created). */
   persisted: boolean;
 }
 
-/** lowdb: one JSON file per collection, held in memory, rewritten atomically on every (batched) write. */
+/**
+ * lowdb: one JSON snapshot file per collection, held in memory, plus an append-only journal of the
+ * changes since: a write appends (and fsyncs) one line per document; the snapshot is rewritten
+ * atomically, and the journal emptied, when the journal has grown as large as the collection.
+ */
 export class LowdbBackend implements Backend {
   readonly engine = 'lowdb' as const;
   private readonly collections = new Map<string, LoadedCollection>();
@@ -60,8 +69,12 @@ export class LowdbBackend implements Backend {
   }
 
   private async fileNames(): Promise<string[]> {
-    const names = (await readdir(this.dir)).filter((f) => f.endsWith(EXTENSION)).map((f) => f.slice(0, -EXTENSION.length));
-    return names.filter((name) => {
+    const files = await readdir(this.dir);
+    const names = new Set([
+      ...files.filter((f) => f.endsWith(EXTENSION)).map((f) => f.slice(0, -EXTENSION.length)),
+      ...files.filter((f) => f.endsWith(JOURNAL_EXTENSION)).map((f) => f.slice(0, -JOURNAL_EXTENSION.length)),
+    ]);
+    return [...names].sort().filter((name) => {
       try {
         return checkCollectionName(name) === name;
       } catch {
@@ -77,17 +90,32 @@ export class LowdbBackend implements Backend {
     const db = new Low<FileContent>(new DurableJsonFile(path, checkContent(path)), { format: 'mcp-server-lowdb', version: 1, documents: [] });
     const content = await db.adapter.read();
     if (content) db.data = content;
-    const persisted = content !== null;
+    const journal = new Journal(join(this.dir, name + JOURNAL_EXTENSION));
+    const { entries, torn } = await journal.read();
     const docs = new Map(db.data.documents.map((d) => [d.id, d]));
-    const withVector = db.data.documents.find((d) => d.vector);
-    loaded = { db, docs, dimension: withVector?.vector?.length, persisted };
+    for (const entry of entries) applyEntry(docs, entry);
+    const withVector = [...docs.values()].find((d) => d.vector);
+    loaded = { db, journal, docs, dimension: withVector?.vector?.length, persisted: content !== null || entries.length > 0 };
+    // a torn last line is a write that was never acknowledged; start a clean journal without it
+    if (torn) await this.compact(loaded);
     this.collections.set(name, loaded);
     return loaded;
   }
 
-  private async save(loaded: LoadedCollection): Promise<void> {
+  /** Makes changes durable: appends them to the journal, and compacts when the journal is large. */
+  private async record(loaded: LoadedCollection, entries: JournalEntry[]): Promise<void> {
+    await loaded.journal.append(entries);
+    loaded.persisted = true;
+    if (loaded.journal.length <= Math.max(COMPACT_MIN_ENTRIES, loaded.docs.size)) return;
+    // the write is durable in the journal already; a failed compaction is simply tried again later
+    await this.compact(loaded).catch(() => undefined);
+  }
+
+  /** Writes the whole collection as the new snapshot, then empties the journal. */
+  private async compact(loaded: LoadedCollection): Promise<void> {
     loaded.db.data = { format: 'mcp-server-lowdb', version: 1, documents: [...loaded.docs.values()] };
     await loaded.db.write();
+    await loaded.journal.reset();
     loaded.persisted = true;
   }
 
@@ -116,7 +144,7 @@ export class LowdbBackend implements Backend {
     const previous = documents.map((d) => loaded.docs.get(d.id));
     for (const doc of documents) loaded.docs.set(doc.id, doc);
     try {
-      await this.save(loaded);
+      await this.record(loaded, documents.map((doc) => ({ op: 'put', doc })));
     } catch (error) {
       documents.forEach((doc, i) => (previous[i] ? loaded.docs.set(doc.id, previous[i]) : loaded.docs.delete(doc.id)));
       throw error;
@@ -129,7 +157,12 @@ export class LowdbBackend implements Backend {
     const doc = loaded.docs.get(id);
     if (!doc) return false;
     loaded.docs.delete(id);
-    await this.save(loaded);
+    try {
+      await this.record(loaded, [{ op: 'delete', id }]);
+    } catch (error) {
+      loaded.docs.set(id, doc);
+      throw error;
+    }
     return isLive(doc, now);
   }
 
@@ -160,7 +193,7 @@ export class LowdbBackend implements Backend {
     const expired = [...loaded.docs.values()].filter((d) => !isLive(d, now));
     if (expired.length === 0) return 0;
     for (const doc of expired) loaded.docs.delete(doc.id);
-    await this.save(loaded);
+    await this.compact(loaded);
     return expired.length;
   }
 
@@ -169,6 +202,12 @@ export class LowdbBackend implements Backend {
   }
 
   async close(): Promise<void> {
+    for (const loaded of this.collections.values()) await loaded.journal.close();
     this.collections.clear();
   }
+}
+
+function applyEntry(docs: Map<string, StoredDocument>, entry: JournalEntry): void {
+  if (entry.op === 'put') docs.set(entry.doc.id, entry.doc);
+  else docs.delete(entry.id);
 }
