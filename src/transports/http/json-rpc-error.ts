@@ -6,8 +6,7 @@ export function jsonRpcError(status: number, code: number, message: string, head
   });
 }
 
-export const PARSE_ERROR = -32700;
-export const INVALID_REQUEST = -32600;
+export { INVALID_REQUEST, PARSE_ERROR } from '@modelcontextprotocol/server';
 /** Implementation-defined server error (transport-level refusals). */
 export const SERVER_ERROR = -32000;
 export const SESSION_NOT_FOUND = -32001;
