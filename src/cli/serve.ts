@@ -9,7 +9,7 @@ import { LiveServers } from '../server/live-servers.js';
 import type { Runtime } from '../server/runtime.js';
 import { TaskStore } from '../server/tasks/store.js';
 import { serveBackupRequests } from './backup-on-request.js';
-import { openStorageWaiting } from './open-storage-waiting.js';
+import { openStorage } from '../storage/open.js';
 import { prepareTransport, startTransport } from '../transports/start.js';
 import { serverVersion } from '../version.js';
 
@@ -17,7 +17,7 @@ import { serverVersion } from '../version.js';
 export async function serve(config: Config): Promise<number> {
   const log = createLogger(config.logging);
   prepareTransport(config, log);
-  const storage = await openStorageWaiting(config.storage, log);
+  const storage = await openStorage(config.storage, log, { waitForLock: true });
   const embedder = createEmbedder(config.storage.embedder);
   let generation = 1;
   let snapshot = await loadModules(config, generation, log);

@@ -48,8 +48,14 @@ export async function readLock(dataDir: string): Promise<LockInfo | 'unreadable'
   return 'unreadable';
 }
 
+/** The lock names another process on this host: the only kind we can check or signal. */
+const isOtherLocalProcess = (info: LockInfo): boolean => info.hostname === hostname() && info.pid !== process.pid;
+
 /** A lock whose process is known to be gone. */
-export const isStale = (info: LockInfo): boolean => info.hostname === hostname() && info.pid !== process.pid && !isProcessAlive(info.pid);
+export const isStale = (info: LockInfo): boolean => isOtherLocalProcess(info) && !isProcessAlive(info.pid);
+
+/** A lock held by another live process on this host (a running server that can be asked for things). */
+export const isHeldByLiveLocalProcess = (info: LockInfo): boolean => isOtherLocalProcess(info) && isProcessAlive(info.pid);
 
 export interface DataDirLock {
   release(): Promise<void>;
@@ -73,13 +79,22 @@ export function describeHolder(dataDir: string, info: LockInfo): string {
   return `data directory ${dataDir} is in use by process ${info.pid} on ${info.hostname} (started ${info.startedAt}); stop it or choose another --data-dir`;
 }
 
-export async function acquireLock(dataDir: string, log: Logger): Promise<DataDirLock> {
+const WAIT_RETRY_MS = 200;
+
+/**
+ * Takes the data directory lock. With `waitMs`, a lock held by a live process is retried until then:
+ * an SDK stdio client negotiating the protocol era probes with a short-lived sibling process and
+ * starts the real server as the sibling exits, so the two briefly overlap.
+ */
+export async function acquireLock(dataDir: string, log: Logger, waitMs = 0): Promise<DataDirLock> {
+  const deadline = Date.now() + waitMs;
+  let waiting = false;
   const path = join(dataDir, LOCK_FILE);
   if (held.has(path)) {
     const info = await readLock(dataDir);
     throw new StorageError('LOCKED', info && info !== 'unreadable' ? describeHolder(dataDir, info) : `data directory ${dataDir} is already open in this process`);
   }
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 3; ) {
     if (await create(path)) {
       held.add(path);
       let released = false;
@@ -93,11 +108,21 @@ export async function acquireLock(dataDir: string, log: Logger): Promise<DataDir
       };
     }
     const info = await readLock(dataDir);
-    if (info === undefined) continue; // released meanwhile: try again
+    if (info === undefined) {
+      attempt++; // released meanwhile: try again
+      continue;
+    }
     if (info === 'unreadable') {
       throw new StorageError('LOCKED', `lock file ${path} is unreadable; if no mcp-server uses ${dataDir}, run: mcp-server --repair-database --data-dir ${dataDir}`);
     }
-    if (!isStale(info)) throw new StorageError('LOCKED', describeHolder(dataDir, info));
+    if (!isStale(info)) {
+      if (Date.now() + WAIT_RETRY_MS > deadline) throw new StorageError('LOCKED', describeHolder(dataDir, info));
+      if (!waiting) log.info({ waitMs }, `waiting for the data directory lock: ${describeHolder(dataDir, info)}`);
+      waiting = true;
+      await new Promise((resolve) => setTimeout(resolve, WAIT_RETRY_MS));
+      continue;
+    }
+    attempt++;
     log.warn({ lock: path, stalePid: info.pid, startedAt: info.startedAt }, 'taking over a stale data directory lock left by a process that no longer runs');
     await rm(path, { force: true });
   }

@@ -7,11 +7,14 @@ import { ensureSchema } from './schema-version.js';
 import { BackendStorage } from './storage.js';
 import type { Storage } from './types.js';
 
-/** Opens the configured engine: lock, schema check, lazy engine import, TTL sweeper. */
-export async function openStorage(config: Config['storage'], log: Logger): Promise<Storage> {
+/**
+ * Opens the configured engine: lock, schema check, lazy engine import, TTL sweeper. A server passes
+ * `waitForLock` to wait up to storage.lockWaitSeconds for another live process to let go.
+ */
+export async function openStorage(config: Config['storage'], log: Logger, options: { waitForLock?: boolean } = {}): Promise<Storage> {
   const { dataDir, enginePath } = storagePaths(config);
   await mkdir(dataDir, { recursive: true });
-  const lock = await acquireLock(dataDir, log);
+  const lock = await acquireLock(dataDir, log, options.waitForLock ? config.lockWaitSeconds * 1000 : 0);
   try {
     await ensureSchema(dataDir, enginePath, config.type);
     const backend = await openBackend(config.type, backendOptions(config, enginePath));

@@ -1,5 +1,4 @@
 import { mkdtemp, rename, rm } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../observability/logger.js';
@@ -7,7 +6,7 @@ import { serverVersion } from '../../version.js';
 import { ARCHIVE_FORMAT_VERSION, packArchive, writeCollectionFile, type Manifest } from '../archive.js';
 import { requestBackupFromOwner } from '../backup-requests.js';
 import { storagePaths } from '../engines.js';
-import { isProcessAlive, readLock } from '../lock.js';
+import { isHeldByLiveLocalProcess, readLock } from '../lock.js';
 import { openStorage } from '../open.js';
 import { StorageError, type Storage } from '../types.js';
 import type { CommandReport } from './report.js';
@@ -26,7 +25,7 @@ export async function runBackup(config: Config, output: string, log: Logger): Pr
     storage = await openStorage(config.storage, log);
   } catch (error) {
     const owner = error instanceof StorageError && error.code === 'LOCKED' ? await readLock(dataDir) : undefined;
-    if (owner && owner !== 'unreadable' && owner.pid !== process.pid && owner.hostname === hostname() && isProcessAlive(owner.pid)) {
+    if (owner && owner !== 'unreadable' && isHeldByLiveLocalProcess(owner)) {
       return requestBackupFromOwner(dataDir, owner.pid, target);
     }
     throw error;
