@@ -10,6 +10,7 @@ const SECRET = 'secret';
 export const secret = <T extends z.ZodType>(schema: T): T => schema.meta({ [SECRET]: true }) as T;
 export const isSecretSchema = (schema: z.ZodType): boolean => Boolean(z.globalRegistry.get(schema)?.[SECRET]);
 
+const endpointPath = z.string().startsWith('/');
 const port = z.number().int().min(0).max(65535);
 const positiveSeconds = z.number().positive().max(86_400 * 365);
 
@@ -20,6 +21,8 @@ export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 's
 const serverSchema = z
   .strictObject({
     name: z.string().min(1).default('mcp-server').describe('Server name announced to clients.'),
+    version: z.string().min(1).optional().describe("Version announced to clients (serverInfo, /info); default: mcp-server's own version."),
+    description: z.string().min(1).optional().describe('Description announced to clients (serverInfo, /info).'),
     instructions: z.string().optional().describe('Optional instructions sent to clients on connect.'),
     requestStateSecret: secret(
       z.string().min(16).optional().describe(
@@ -42,7 +45,10 @@ const transportSchema = z
     type: z.enum(transportTypes).default('stdio').describe('stdio | sse | http-stream'),
     host: z.string().min(1).default('127.0.0.1').describe('Address the HTTP transports bind.'),
     port: port.default(8000).describe('Port the HTTP transports bind (0 picks a free port).'),
-    endpoint: z.string().startsWith('/').default('/mcp').describe('Path of the Streamable HTTP endpoint.'),
+    endpoint: z
+      .union([endpointPath, z.array(endpointPath).min(1)], { error: 'expected a path such as /mcp, or a list of paths' })
+      .default('/mcp')
+      .describe('Path of the Streamable HTTP endpoint, or a list of paths that all serve it.'),
     publicBasePath: z
       .string()
       .regex(/^(\/[^/]+)*$/, 'must be empty or start with / and not end with /')
@@ -75,6 +81,13 @@ const transportSchema = z
       })
       .prefault({}),
     shutdownTimeoutSeconds: positiveSeconds.default(10).describe('On SIGTERM/SIGINT, how long in-flight calls may finish.'),
+    maxConcurrentRequests: z
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000)
+      .default(0)
+      .describe('Requests handled at once, on every transport (0: no limit); beyond it: 503 over HTTP, a JSON-RPC error over stdio.'),
   })
   .prefault({});
 

@@ -15,9 +15,26 @@ export interface Metrics {
   render(): Promise<string>;
 }
 
-export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
+export interface MetricsOptions {
+  defaultMetrics?: boolean;
+  /** Requests being handled now, when transport.maxConcurrentRequests limits them. */
+  requestsInFlight?: () => number;
+}
+
+export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'mcp_server_' });
+  const { requestsInFlight } = options;
+  if (requestsInFlight) {
+    new Gauge({
+      name: 'mcp_server_requests_in_flight',
+      help: 'Requests being handled now, the number transport.maxConcurrentRequests limits.',
+      registers: [registry],
+      collect() {
+        this.set(requestsInFlight());
+      },
+    });
+  }
   const httpRequests = new Counter({
     name: 'mcp_server_http_requests_total',
     help: 'HTTP requests answered, by route, method and status code.',
@@ -45,7 +62,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
   });
   const rejected = new Counter({
     name: 'mcp_server_http_rejected_total',
-    help: 'Requests refused before reaching MCP, by reason (auth, host, origin, rate_limit, body_limit, session_limit).',
+    help: 'Requests refused before reaching MCP, by reason (auth, host, origin, rate_limit, body_limit, session_limit, concurrency_limit).',
     labelNames: ['reason'] as const,
     registers: [registry],
   });

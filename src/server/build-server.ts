@@ -7,6 +7,7 @@ import type { ModuleContext, PromptDefinition } from '../modules/types.js';
 import { createModuleContext } from './module-context.js';
 import { toPromptResult, toResourceResult } from './results.js';
 import type { Runtime } from './runtime.js';
+import { serverInfo } from './server-info.js';
 import { installTasks, withPrepare } from './tasks/install.js';
 import { runTool } from './tool-call.js';
 
@@ -31,7 +32,7 @@ export function createLiveMcpServer(runtime: Runtime): McpServer {
 
 function createRegisteredServer(runtime: Runtime): ServerRegistrations {
   const server = new McpServer(
-    { name: runtime.config.server.name, version: runtime.version },
+    serverInfo(runtime),
     {
       capabilities: {
         tools: { listChanged: true },

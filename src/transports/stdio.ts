@@ -3,6 +3,8 @@ import { serveStdio, StdioServerTransport } from '@modelcontextprotocol/server/s
 import type { Logger } from '../observability/logger.js';
 import { createLiveMcpServer } from '../server/build-server.js';
 import type { Runtime } from '../server/runtime.js';
+import { limitRequests } from './limited-transport.js';
+import { RequestLimit } from './request-limit.js';
 
 export interface StdioHandle {
   close(): Promise<void>;
@@ -14,7 +16,14 @@ export interface StdioHandle {
  * to fd 1, and anything else written to process.stdout (a module's console.log) goes to the log.
  */
 export function serveOverStdio(runtime: Runtime, onClientGone: () => void): StdioHandle {
-  const transport = new StdioServerTransport(process.stdin, claimStdout(runtime.log));
+  const wire = new StdioServerTransport(process.stdin, claimStdout(runtime.log));
+  const { maxConcurrentRequests } = runtime.config.transport;
+  const transport =
+    maxConcurrentRequests > 0
+      ? limitRequests(wire, new RequestLimit(maxConcurrentRequests), (request) =>
+          runtime.log.warn({ id: request.id, method: request.method }, 'request refused: transport.maxConcurrentRequests reached'),
+        )
+      : wire;
   const handle = serveStdio(() => createLiveMcpServer(runtime), {
     transport,
     onerror: (error) => runtime.log.warn({ err: error }, 'stdio protocol error'),

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import type { Metrics } from '../../observability/metrics.js';
+import { serverInfo } from '../../server/server-info.js';
 import type { Runtime } from '../../server/runtime.js';
 import type { AppEnv } from './types.js';
 
@@ -22,8 +23,8 @@ export function mountInfo(app: Hono<AppEnv>, runtime: Runtime, state: OpsState, 
   app.get('/info', (c) => {
     const snapshot = runtime.registry();
     return c.json({
-      name: runtime.config.server.name,
-      version: runtime.version,
+      ...serverInfo(runtime),
+      mcpServerVersion: runtime.version,
       transport: runtime.config.transport.type,
       storage: runtime.storage.engine,
       tools: snapshot.tools.size,

@@ -7,6 +7,8 @@ import type { Context, Hono } from 'hono';
 import type { Metrics } from '../../observability/metrics.js';
 import { createLiveMcpServer } from '../../server/build-server.js';
 import type { Runtime } from '../../server/runtime.js';
+import { limitRequests } from '../limited-transport.js';
+import type { RequestLimit } from '../request-limit.js';
 import type { Inflight } from './inflight.js';
 import { calledTools, isJsonRpcShaped } from './json-rpc-message.js';
 import { INVALID_REQUEST, jsonRpcError, PARSE_ERROR, SERVER_ERROR, SESSION_NOT_FOUND } from './json-rpc-error.js';
@@ -31,7 +33,7 @@ export interface SseEndpoint {
  * `<publicBasePath>/messages?sessionId=...`; the client POSTs each message there and reads the
  * answers from the stream. Calls still running count as in flight for a graceful shutdown.
  */
-export function mountSse(app: Hono<AppEnv>, runtime: Runtime, metrics: Metrics, inflight: Inflight): SseEndpoint {
+export function mountSse(app: Hono<AppEnv>, runtime: Runtime, metrics: Metrics, inflight: Inflight, limit?: RequestLimit): SseEndpoint {
   const { transport: config } = runtime.config;
   const messagesPath = `${config.publicBasePath}/messages`;
   const sessions = new SessionRegistry<SseSession>({
@@ -61,7 +63,7 @@ export function mountSse(app: Hono<AppEnv>, runtime: Runtime, metrics: Metrics, 
     };
     sessions.add(id, { transport, owner: c.get('authInfo')?.clientId, close: () => transport.close() });
     res.once('close', () => void transport.close().catch(() => undefined));
-    await server.connect(transport);
+    await server.connect(limit ? limitRequests(transport, limit, () => metrics.rejected.inc({ reason: 'concurrency_limit' })) : transport);
     return RESPONSE_ALREADY_SENT;
   });
 

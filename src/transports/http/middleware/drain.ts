@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Inflight } from '../inflight.js';
 import { jsonRpcError, SERVER_ERROR } from '../json-rpc-error.js';
 import type { AppEnv } from '../types.js';
+import { holdUntilSent } from './hold-until-sent.js';
 
 export interface DrainState {
   closing: boolean;
@@ -15,15 +16,6 @@ export function drain(state: DrainState, inflight: Inflight): MiddlewareHandler<
   return async (c, next) => {
     if (state.closing) return jsonRpcError(503, SERVER_ERROR, 'Server is shutting down', { Connection: 'close', 'Retry-After': '1' });
     if (c.req.method !== 'POST') return next();
-    const end = inflight.begin();
-    const outgoing = c.env.outgoing;
-    if (outgoing.writableFinished || outgoing.destroyed) end();
-    else outgoing.once('close', end);
-    try {
-      await next();
-    } catch (error) {
-      end();
-      throw error;
-    }
+    return holdUntilSent(c, next, inflight.begin());
   };
 }
