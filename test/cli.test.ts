@@ -15,7 +15,7 @@ describe('mcp-server command line', () => {
   it('--help lists every documented flag', async () => {
     const result = await runBinary(['--help']);
     assert.equal(result.code, 0);
-    for (const flag of ['--config', '--transport', '--host', '--port', '--tools-dir', '--storage', '--data-dir', '--log-level', '--ssl-keyfile', '--ssl-certfile', '--validate-config', '--print-config', '--backup', '--restore', '--repair-database', '--migrate']) {
+    for (const flag of ['--config', '--transport', '--host', '--port', '--tools-dir', '--storage', '--data-dir', '--log-level', '--ssl-keyfile', '--ssl-certfile', '--validate-config', '--print-config', '--format', '--backup', '--restore', '--repair-database', '--migrate']) {
       assert.ok(result.stdout.includes(flag), `${flag} missing from --help`);
     }
   });
@@ -29,6 +29,8 @@ describe('mcp-server command line', () => {
     [['--log-level', 'loud'], /loud/],
     [['--backup'], /--backup needs --output/],
     [['--validate-config', '--print-config'], /choose one of/],
+    [['--format', 'yaml'], /--format goes with --print-config/],
+    [['--print-config', '--format', 'toml'], /toml/],
   ];
   for (const [args, message] of usageErrors) {
     it(`${args.join(' ')} is a usage error: one line, exit code 2`, async () => {

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { logLevels, storageTypes, transportTypes } from '../config/schema.js';
+import { canonicalEnumValue } from '../config/enums.js';
+import { logLevels, logLevelSynonyms, storageTypes, transportTypes } from '../config/schema.js';
 import { serverVersion } from '../version.js';
 
 export interface CliOptions {
@@ -15,6 +16,7 @@ export interface CliOptions {
   sslCertfile?: string;
   validateConfig?: boolean;
   printConfig?: boolean;
+  format?: PrintFormat;
   backup?: boolean;
   output?: string;
   restore?: boolean;
@@ -25,6 +27,20 @@ export interface CliOptions {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+export const printFormats = ['annotated', 'yaml'] as const;
+export type PrintFormat = (typeof printFormats)[number];
+
+/** One of `values`, in any case (`--log-level DEBUG`); help still lists the choices. */
+function choice(flags: string, description: string, values: readonly string[], synonyms: Readonly<Record<string, string>> = {}): Option {
+  return new Option(flags, description)
+    .choices(values)
+    .argParser((raw: string) => {
+      const value = canonicalEnumValue(raw, values, synonyms);
+      if (typeof value === 'string' && values.includes(value)) return value;
+      throw new InvalidArgumentError(`Allowed choices are ${values.join(', ')}.`);
+    });
+}
 
 function portNumber(value: string): string {
   if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('must be an integer from 0 to 65535.');
@@ -38,17 +54,18 @@ export function buildProgram(): Command {
     .version(serverVersion, '-v, --version', 'print the version and exit')
     .helpOption('-h, --help', 'show this help and exit')
     .option('-c, --config <file>', 'YAML config file (default: ./config.yaml if present; env MCP_CONFIG_PATH)')
-    .addOption(new Option('-t, --transport <type>', 'how clients connect').choices(transportTypes))
+    .addOption(choice('-t, --transport <type>', 'how clients connect', transportTypes))
     .option('--host <address>', 'address the HTTP transports bind (default 127.0.0.1)')
     .option('-p, --port <number>', 'port the HTTP transports bind (default 8000)', portNumber)
     .option('--tools-dir <dir>', 'directory of modules to serve (repeatable; replaces tools.dirs)', collect, [])
-    .addOption(new Option('--storage <engine>', 'storage engine').choices(storageTypes))
+    .addOption(choice('--storage <engine>', 'storage engine', storageTypes))
     .option('--data-dir <dir>', 'data directory (default ./data)')
-    .addOption(new Option('--log-level <level>', 'log level').choices(logLevels))
+    .addOption(choice('--log-level <level>', 'log level (any case)', logLevels, logLevelSynonyms))
     .option('--ssl-keyfile <file>', 'PEM private key: serve HTTPS (with --ssl-certfile)')
     .option('--ssl-certfile <file>', 'PEM certificate chain: serve HTTPS (with --ssl-keyfile)')
     .option('--validate-config', 'check the config and modules, print every problem, exit non-zero on any')
     .option('--print-config', 'print the effective config and where each value came from')
+    .addOption(choice('--format <format>', "with --print-config: annotated (default) or yaml (a clean config file in today's keys)", printFormats))
     .option('--backup', 'write a portable backup of the data directory (with --output)')
     .option('--output <file>', 'backup archive to write (.tar.gz)')
     .option('--restore', 'restore a backup into the configured engine (with --input)')

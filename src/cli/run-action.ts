@@ -1,6 +1,9 @@
 import { loadConfig } from '../config/load.js';
 import { formatEffectiveConfig, formatProblems } from '../config/print.js';
+import { formatCleanConfig } from '../config/print-clean.js';
+import { formatWarnings } from '../config/problems.js';
 import type { Config } from '../config/schema.js';
+import { logConfigWarnings } from './config-warnings.js';
 import type { CliOptions } from './program.js';
 import { serve } from './serve.js';
 import { runStorageCommand } from './storage-command.js';
@@ -41,13 +44,16 @@ export async function runAction(options: CliOptions): Promise<number> {
       sslCertfile: options.sslCertfile,
     },
   });
+  const startsServer = !ACTIONS.some((action) => options[action]);
+  // A server logs its warnings (once, at start); every other action prints them before anything else.
+  if (loaded.warnings.length > 0 && (!startsServer || !loaded.ok)) process.stderr.write(`${formatWarnings(loaded.warnings)}\n`);
   if (!loaded.ok) {
     process.stderr.write(`${formatProblems(loaded.problems)}\n`);
-    process.stderr.write(`mcp-server: configuration is invalid (${loaded.problems.length} problem${loaded.problems.length === 1 ? '' : 's'})\n`);
+    process.stderr.write(`mcp-server: configuration is invalid (${count(loaded.problems.length, 'problem')}${warningCount(loaded.warnings)})\n`);
     return 1;
   }
   if (options.printConfig) {
-    process.stdout.write(`${formatEffectiveConfig(loaded)}\n`);
+    process.stdout.write(options.format === 'yaml' ? formatCleanConfig(loaded) : `${formatEffectiveConfig(loaded)}\n`);
     return 0;
   }
   if (options.validateConfig) return validate(loaded);
@@ -56,12 +62,16 @@ export async function runAction(options: CliOptions): Promise<number> {
   if (options.restore) return runStorageCommand(options.dryRun ? 'restore-dry-run' : 'restore', config, options.input!);
   if (options.repairDatabase) return runStorageCommand('repair', config);
   if (options.migrate) return runStorageCommand('migrate', config);
+  logConfigWarnings(config, loaded.warnings);
   serving = true;
   return serve(config);
 }
 
 let serving = false;
 export const isServing = (): boolean => serving;
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+const warningCount = (warnings: readonly unknown[]) => (warnings.length > 0 ? `, ${count(warnings.length, 'warning')}` : '');
 
 function usageProblem(options: CliOptions): string | undefined {
   const chosen = ACTIONS.filter((action) => options[action]);
@@ -71,5 +81,6 @@ function usageProblem(options: CliOptions): string | undefined {
   if (options.output && !options.backup) return '--output goes with --backup';
   if (options.input && !options.restore) return '--input goes with --restore';
   if (options.dryRun && !options.restore) return '--dry-run goes with --restore';
+  if (options.format && !options.printConfig) return '--format goes with --print-config';
   return undefined;
 }

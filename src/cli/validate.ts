@@ -1,7 +1,7 @@
 import type { LoadedConfig } from '../config/types.js';
 import { buildRegistry, moduleDirs } from '../modules/registry.js';
 
-/** --validate-config: the config is already valid here; also load every module and report problems. */
+/** --validate-config: the config is already valid here (its warnings printed); also load every module and report problems. */
 export async function validate(loaded: LoadedConfig): Promise<number> {
   const { tools } = loaded.config;
   const registry = await buildRegistry({ dirs: moduleDirs(tools), enabled: tools.enabled, disabled: tools.disabled, generation: 1 });
@@ -11,6 +11,7 @@ export async function validate(loaded: LoadedConfig): Promise<number> {
     process.stderr.write(`mcp-server: configuration is valid but ${registry.problems.length} module problem(s) were found (${summary})\n`);
     return 1;
   }
-  process.stdout.write(`configuration OK${loaded.configFile ? ` (${loaded.configFile})` : ' (defaults, no config file)'}: ${summary}\n`);
+  const warnings = loaded.warnings.length > 0 ? `; ${loaded.warnings.length} warning${loaded.warnings.length === 1 ? '' : 's'} (see above)` : '';
+  process.stdout.write(`configuration OK${loaded.configFile ? ` (${loaded.configFile})` : ' (defaults, no config file)'}: ${summary}${warnings}\n`);
   return 0;
 }

@@ -2,6 +2,8 @@ import { readConfigFile } from './config-file.js';
 import { readEnv } from './env.js';
 import { checkPaths, resolvePaths } from './file-checks.js';
 import { readFlags } from './flags.js';
+import { rewriteLegacyKeys, withRenames } from './legacy-keys.js';
+import { rewriteLegacyValues } from './legacy-values.js';
 import { formatPath, leaves, setIn } from './object-path.js';
 import { sourceOf, type Origins } from './origins.js';
 import { sortProblems } from './problems.js';
@@ -16,28 +18,39 @@ export type { ConfigFlags, ConfigProblem, ConfigResult, LoadConfigOptions, Loade
  * Builds the effective config: defaults < config file < MCP_* environment < CLI flags.
  * Reads the config file and checks that configured directories exist; otherwise pure.
  * Collects every problem (with file:line:column, or the variable or flag) instead of stopping at the first.
+ * Old spellings (keys, values and variables of other MCP servers' guides) are read as today's, each
+ * with a warning; `strict: true` in the file makes those warnings errors.
  */
 export function loadConfig(options: LoadConfigOptions): ConfigResult {
   const { cwd } = options;
   const file = readConfigFile(options);
+  const legacy = file.source ? rewriteLegacyKeys(file.source) : undefined;
   const env = readEnv(options.env);
   const flags = readFlags(options.flags);
-  const origins: Origins = { file: file.source, overrides: [...env.overrides, ...flags.overrides] };
+  const fileSource = file.source && legacy ? withRenames(file.source, legacy.renames) : undefined;
+  const origins: Origins = { file: fileSource, overrides: [...env.overrides, ...flags.overrides] };
   const configFile = file.file ? { configFile: file.file } : {};
 
-  const problems: ConfigProblem[] = [...file.problems, ...env.problems, ...flags.problems];
-  if (file.problems.length > 0) return { ok: false, problems: sortProblems(problems), ...configFile };
+  let warnings: ConfigProblem[] = [...(legacy?.warnings ?? []), ...env.warnings];
+  const problems: ConfigProblem[] = [...file.problems, ...(legacy?.problems ?? []), ...env.problems, ...flags.problems];
+  const failed = (): ConfigResult => ({ ok: false, problems: sortProblems(problems), warnings: sortProblems(warnings), ...configFile });
+  if (file.problems.length > 0) return failed();
 
-  const data = dropUnsetKeys(structuredClone(file.source?.data ?? {})) as Record<string, unknown>;
+  const data = dropUnsetKeys(legacy?.data ?? {}) as Record<string, unknown>;
   for (const override of origins.overrides) setIn(data, override.path, override.value);
+  warnings.push(...rewriteLegacyValues(data, origins));
+  if (data.strict === true) {
+    problems.push(...warnings.map((warning) => ({ ...warning, message: `${warning.message} (an error under strict: true)` })));
+    warnings = [];
+  }
 
   const validated = validate(data, origins);
   problems.push(...(validated.ok ? [] : validated.problems), ...checkPaths(data, origins, cwd));
-  if (!validated.ok || problems.length > 0) return { ok: false, problems: sortProblems(problems), ...configFile };
+  if (!validated.ok || problems.length > 0) return failed();
 
   const config: Config = structuredClone(validated.config);
   resolvePaths(config, origins, cwd);
-  return { ok: true, config, sources: leafSources(config, origins), ...configFile };
+  return { ok: true, config, sources: leafSources(config, origins), warnings: sortProblems(warnings), ...configFile };
 }
 
 function leafSources(config: Config, origins: Origins): Record<string, ValueSource> {

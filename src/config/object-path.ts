@@ -47,6 +47,18 @@ export function setIn(root: Record<string, unknown>, path: readonly string[], va
   return true;
 }
 
+/** Whether the object on `path` has its last key (even with a null value). */
+export function hasKey(root: unknown, path: readonly string[]): boolean {
+  const parent = getIn(root, path.slice(0, -1));
+  return isPlainObject(parent) && Object.hasOwn(parent, path[path.length - 1] as string);
+}
+
+/** Removes the last key of `path` from its object, when there is one. */
+export function deleteIn(root: unknown, path: readonly string[]): void {
+  const parent = getIn(root, path.slice(0, -1));
+  if (isPlainObject(parent)) delete parent[path[path.length - 1] as string];
+}
+
 /** Every leaf of a plain value with its path; arrays, scalars and empty objects are leaves. */
 export function* leaves(value: unknown, path: PathSegment[] = []): Generator<[PathSegment[], unknown]> {
   if (isPlainObject(value) && Object.keys(value).length > 0) {

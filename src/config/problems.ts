@@ -16,10 +16,16 @@ export function sortProblems(problems: readonly ConfigProblem[]): ConfigProblem[
  */
 export function formatProblems(problems: readonly ConfigProblem[], options: { cwd?: string } = {}): string {
   const cwd = options.cwd ?? process.cwd();
-  return problems
-    .map((problem) => {
-      const path = problem.path ? `${problem.path}: ` : '';
-      return `${describeProblemOrigin(problem, cwd)}: ${path}${problem.message.replace(/\s*\n\s*/g, ' ')}`;
-    })
-    .join('\n');
+  return problems.map((problem) => formatProblem(problem, cwd)).join('\n');
+}
+
+/** Warnings in the same form, each line starting with `warning: `. */
+export function formatWarnings(warnings: readonly ConfigProblem[], options: { cwd?: string } = {}): string {
+  const cwd = options.cwd ?? process.cwd();
+  return warnings.map((warning) => `warning: ${formatProblem(warning, cwd)}`).join('\n');
+}
+
+function formatProblem(problem: ConfigProblem, cwd: string): string {
+  const path = problem.path ? `${problem.path}: ` : '';
+  return `${describeProblemOrigin(problem, cwd)}: ${path}${problem.message.replace(/\s*\n\s*/g, ' ')}`;
 }

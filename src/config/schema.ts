@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { looseEnum } from './enums.js';
 
 /**
  * The one source of truth for configuration. Every key has a default and a description;
@@ -17,6 +18,8 @@ const positiveSeconds = z.number().positive().max(86_400 * 365);
 export const transportTypes = ['stdio', 'sse', 'http-stream'] as const;
 export const storageTypes = ['lowdb', 'lancedb', 'duckdb'] as const;
 export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+/** Level names other tools (Python's logging among them) use for ours. */
+export const logLevelSynonyms = { warning: 'warn', critical: 'fatal' } as const;
 
 const serverSchema = z
   .strictObject({
@@ -34,7 +37,7 @@ const serverSchema = z
 
 const sessionsSchema = z
   .strictObject({
-    mode: z.enum(['stateful', 'stateless']).default('stateful').describe('2025-era clients: sessions with Mcp-Session-Id, or one fresh server per request.'),
+    mode: looseEnum(['stateful', 'stateless']).default('stateful').describe('2025-era clients: sessions with Mcp-Session-Id, or one fresh server per request.'),
     idleTimeoutSeconds: positiveSeconds.default(1800).describe('A 2025 session idle this long is closed and forgotten.'),
     max: z.number().int().min(1).max(100_000).default(1000).describe('Maximum concurrent 2025 sessions; a new one beyond this gets 503.'),
   })
@@ -42,7 +45,7 @@ const sessionsSchema = z
 
 const transportSchema = z
   .strictObject({
-    type: z.enum(transportTypes).default('stdio').describe('stdio | sse | http-stream'),
+    type: looseEnum(transportTypes).default('stdio').describe('stdio | sse | http-stream'),
     host: z.string().min(1).default('127.0.0.1').describe('Address the HTTP transports bind.'),
     port: port.default(8000).describe('Port the HTTP transports bind (0 picks a free port).'),
     endpoint: z
@@ -93,7 +96,7 @@ const transportSchema = z
 
 const storageSchema = z
   .strictObject({
-    type: z.enum(storageTypes).default('lowdb').describe('lowdb | lancedb | duckdb (all embedded).'),
+    type: looseEnum(storageTypes).default('lowdb').describe('lowdb | lancedb | duckdb (all embedded).'),
     dataDir: z.string().min(1).default('./data').describe('Data directory: lock, schema version and the engine files.'),
     path: z.string().min(1).optional().describe('Where the engine keeps its files; default <dataDir>/<type>.'),
     sweepIntervalSeconds: positiveSeconds.default(60).describe('How often expired documents are purged.'),
@@ -116,7 +119,7 @@ const storageSchema = z
       .prefault({}),
     embedder: z
       .strictObject({
-        type: z.enum(['hashing']).default('hashing').describe('Text embedder for search by meaning; hashing needs no download.'),
+        type: looseEnum(['hashing']).default('hashing').describe('Text embedder for search by meaning; hashing needs no download.'),
         dimensions: z.number().int().min(16).max(4096).default(256),
       })
       .prefault({}),
@@ -135,12 +138,13 @@ const toolsSchema = z
 
 const loggingSchema = z
   .strictObject({
-    level: z.enum(logLevels).default('info'),
-    format: z.enum(['json', 'pretty']).default('json').describe('json lines, or human-readable pretty lines.'),
+    level: looseEnum(logLevels, logLevelSynonyms).default('info').describe('trace | debug | info | warn | error | fatal | silent (any case).'),
+    format: looseEnum(['json', 'pretty']).default('json').describe('json lines, or human-readable pretty lines.'),
   })
   .prefault({});
 
 export const configSchema = z.strictObject({
+  strict: z.boolean().default(false).describe('Turn every config warning (old key names, ignored sections, unknown MCP_* variables) into an error.'),
   server: serverSchema,
   transport: transportSchema,
   storage: storageSchema,

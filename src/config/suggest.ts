@@ -9,6 +9,13 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return best?.candidate;
 }
 
+/** `unknown key "x"`, with the likely key meant; a near miss of an old name suggests today's name for it. */
+export function unknownKeyMessage(key: string, known: readonly string[], oldNames: Readonly<Record<string, string>> = {}): string {
+  const guess = closest(key, [...known, ...Object.keys(oldNames)]);
+  if (guess) return `unknown key "${key}"; did you mean "${oldNames[guess] ?? guess}"?`;
+  return known.length > 0 ? `unknown key "${key}"; known keys: ${known.join(', ')}` : `unknown key "${key}"`;
+}
+
 /** Edits (insert, delete, substitute, swap two neighbours) that turn `a` into `b`. */
 function editDistance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));

@@ -28,6 +28,7 @@ export type ValueSource =
   | { kind: 'env'; name: string }
   | { kind: 'flag'; name: string };
 
+/** An error (the config is refused) or, in `warnings`, something read but worth changing. */
 export interface ConfigProblem {
   /** YAML path of the offending value, e.g. `transport.port` or `tools.dirs[1]`; empty for the file as a whole. */
   path: string;
@@ -46,12 +47,15 @@ export interface LoadedConfig {
   /** Source of every leaf value, keyed by dotted path (`transport.port`); arrays count as one leaf. */
   sources: Record<string, ValueSource>;
   configFile?: string;
+  /** Things read but worth changing (old key names, ignored sections, unknown MCP_* variables); errors under `strict: true`. */
+  warnings: ConfigProblem[];
 }
 
 export interface FailedConfig {
   ok: false;
   problems: ConfigProblem[];
   configFile?: string;
+  warnings: ConfigProblem[];
 }
 
 export type ConfigResult = LoadedConfig | FailedConfig;

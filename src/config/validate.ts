@@ -1,8 +1,9 @@
 import type { z } from 'zod';
+import { oldNamesAt } from './legacy-keys.js';
 import { problemAt, type Origins } from './origins.js';
 import { configSchema, type Config } from './schema.js';
 import { shapeAt } from './schema-walk.js';
-import { closest } from './suggest.js';
+import { unknownKeyMessage } from './suggest.js';
 import type { ConfigProblem, PathSegment } from './types.js';
 
 export type Validated = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] };
@@ -17,14 +18,11 @@ export function validate(data: unknown, origins: Origins): Validated {
 function toProblems(issue: z.core.$ZodIssue, origins: Origins): ConfigProblem[] {
   const path = issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => problemAt(origins, [...path, key], unknownKeyMessage(path, key), 'key'));
+    return issue.keys.map((key) => problemAt(origins, [...path, key], unknownKeyMessageAt(path, key), 'key'));
   }
   return [problemAt(origins, path, issue.message)];
 }
 
-function unknownKeyMessage(path: readonly PathSegment[], key: string): string {
-  const known = Object.keys(shapeAt(path) ?? {});
-  const guess = closest(key, known);
-  if (guess) return `unknown key "${key}"; did you mean "${guess}"?`;
-  return known.length > 0 ? `unknown key "${key}"; known keys: ${known.join(', ')}` : `unknown key "${key}"`;
+function unknownKeyMessageAt(path: readonly PathSegment[], key: string): string {
+  return unknownKeyMessage(key, Object.keys(shapeAt(path) ?? {}), oldNamesAt(path));
 }

@@ -14,6 +14,15 @@ export interface HttpServerOptions {
   modules?: Record<string, string>;
   env?: Record<string, string>;
   args?: string[];
+  /** Files to write under the server's temp dir before it starts: relative path -> contents. */
+  files?: Record<string, string>;
+  /**
+   * false: pass no --transport, --host, --port or --log-level; the config file or environment must
+   * make the server listen on 127.0.0.1:`port` and log at info level.
+   */
+  addressFlags?: boolean;
+  /** The port the server will listen on (default: a free one). */
+  port?: number;
 }
 
 export interface HttpServer {
@@ -42,7 +51,12 @@ export async function freePort(): Promise<number> {
 /** Starts the real binary on a free 127.0.0.1 port with a temp data dir; resolves once it is ready. */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mcp-http-test-'));
-  const args = [binary, '--transport', options.transport, '--host', '127.0.0.1', '--data-dir', path.join(dir, 'data'), '--log-level', 'info'];
+  const addressFlags = options.addressFlags ?? true;
+  const args = [binary, '--data-dir', path.join(dir, 'data'), ...(addressFlags ? ['--transport', options.transport, '--host', '127.0.0.1', '--log-level', 'info'] : [])];
+  for (const [name, contents] of Object.entries(options.files ?? {})) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    await writeFile(path.join(dir, name), contents);
+  }
   if (options.config !== undefined) {
     await writeFile(path.join(dir, 'config.yaml'), options.config);
     args.push('--config', path.join(dir, 'config.yaml'));
@@ -53,8 +67,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     for (const [name, source] of Object.entries(options.modules)) await writeFile(path.join(toolsDir, name), source);
     args.push('--tools-dir', toolsDir);
   }
-  const port = await freePort();
-  args.push('--port', String(port), ...(options.args ?? []));
+  const port = options.port ?? (await freePort());
+  if (addressFlags) args.push('--port', String(port));
+  args.push(...(options.args ?? []));
   const child: ChildProcess = spawn(process.execPath, args, { cwd: repoRoot, env: childEnv(options.env), stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
