@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { CONFIG_PATH_ENV, ENV_VARS } from '../src/config/env.js';
+import { CONFIG_PATH_ENV, ENV_ALIASES, ENV_VARS } from '../src/config/env.js';
 import { loadConfig } from '../src/config/load.js';
 import { formatPath, leaves } from '../src/config/object-path.js';
 import { configSchema } from '../src/config/schema.js';
@@ -44,12 +44,18 @@ describe('config.example.yaml', () => {
   });
 });
 
-describe('src/config/ENVIRONMENT.md', () => {
-  const table = readFileSync(join(root, 'src/config/ENVIRONMENT.md'), 'utf8');
-  it('documents every environment variable with its key', () => {
+describe('README.md: environment variables', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Environment variables'), readme.indexOf('\n## ', readme.indexOf('### Environment variables')));
+  it('documents every environment variable with its key, in one table', () => {
+    assert.ok(section.length > 0, 'README.md has no "### Environment variables" section');
     for (const [name, target] of Object.entries(ENV_VARS)) {
-      assert.match(table, new RegExp(`\\| \`${name}\` \\| \`${target.path.join('.')}\` \\|`), name);
+      assert.match(section, new RegExp(`^\\| \`${name}\` \\| \`${target.path.join('.')}\` \\|`, 'm'), name);
     }
-    assert.ok(table.includes(`\`${CONFIG_PATH_ENV}\``));
+    assert.match(section, new RegExp(`^\\| \`${CONFIG_PATH_ENV}\` \\|`, 'm'));
+  });
+
+  it('names every old variable name with the one it stands for', () => {
+    for (const [old, current] of Object.entries(ENV_ALIASES)) assert.ok(section.includes(`\`${old}\` (= \`${current}\`)`), old);
   });
 });
