@@ -1,4 +1,4 @@
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { Backend, BackendOptions } from './backend.js';
 import type { EngineName } from './types.js';
@@ -10,7 +10,7 @@ export interface StoragePaths {
 
 export function storagePaths(config: Config['storage']): StoragePaths {
   const dataDir = resolve(config.dataDir);
-  const enginePath = config.path ? (isAbsolute(config.path) ? config.path : resolve(config.path)) : join(dataDir, config.type);
+  const enginePath = config.path ? resolve(config.path) : join(dataDir, config.type);
   return { dataDir, enginePath };
 }
 

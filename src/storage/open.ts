@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import { backendOptions, openBackend, storagePaths } from './engines.js';
-import { acquireLock } from './lock.js';
+import { lockStorage } from './lock.js';
 import { ensureSchema } from './schema-version.js';
 import { BackendStorage } from './storage.js';
 import type { Storage } from './types.js';
@@ -14,7 +14,7 @@ import type { Storage } from './types.js';
 export async function openStorage(config: Config['storage'], log: Logger, options: { waitForLock?: boolean } = {}): Promise<Storage> {
   const { dataDir, enginePath } = storagePaths(config);
   await mkdir(dataDir, { recursive: true });
-  const lock = await acquireLock(dataDir, log, options.waitForLock ? config.lockWaitSeconds * 1000 : 0);
+  const lock = await lockStorage({ dataDir, enginePath }, log, options.waitForLock ? config.lockWaitSeconds * 1000 : 0);
   try {
     await ensureSchema(dataDir, enginePath, config.type);
     const backend = await openBackend(config.type, backendOptions(config, enginePath));

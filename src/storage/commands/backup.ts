@@ -6,7 +6,7 @@ import { serverVersion } from '../../version.js';
 import { ARCHIVE_FORMAT_VERSION, packArchive, writeCollectionFile, type Manifest } from '../archive.js';
 import { requestBackupFromOwner } from '../backup-requests.js';
 import { storagePaths } from '../engines.js';
-import { isHeldByLiveLocalProcess, readLock } from '../lock.js';
+import { liveOwner } from '../lock.js';
 import { openStorage } from '../open.js';
 import { StorageError, type Storage } from '../types.js';
 import type { CommandReport } from './report.js';
@@ -19,19 +19,17 @@ import type { CommandReport } from './report.js';
  */
 export async function runBackup(config: Config, output: string, log: Logger): Promise<CommandReport> {
   const target = resolve(output);
-  const { dataDir } = storagePaths(config.storage);
+  const paths = storagePaths(config.storage);
   let storage: Storage;
   try {
     storage = await openStorage(config.storage, log);
   } catch (error) {
-    const owner = error instanceof StorageError && error.code === 'LOCKED' ? await readLock(dataDir) : undefined;
-    if (owner && owner !== 'unreadable' && isHeldByLiveLocalProcess(owner)) {
-      return requestBackupFromOwner(dataDir, owner.pid, target);
-    }
+    const owner = error instanceof StorageError && error.code === 'LOCKED' ? await liveOwner(paths) : undefined;
+    if (owner) return requestBackupFromOwner(owner.dataDir, owner.pid, target);
     throw error;
   }
   try {
-    return await backupStorage(storage, target, dataDir);
+    return await backupStorage(storage, target, paths.dataDir);
   } finally {
     await storage.close();
   }

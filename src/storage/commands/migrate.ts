@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../observability/logger.js';
 import { storagePaths } from '../engines.js';
-import { acquireLock } from '../lock.js';
+import { lockStorage } from '../lock.js';
 import { MIGRATIONS } from '../migrations.js';
 import { CURRENT_SCHEMA_VERSION, readSchemaVersion, writeSchemaFile } from '../schema-version.js';
 import { StorageError } from '../types.js';
@@ -13,7 +13,7 @@ import type { CommandReport } from './report.js';
 export async function runMigrate(config: Config, log: Logger): Promise<CommandReport> {
   const { dataDir, enginePath } = storagePaths(config.storage);
   await mkdir(dataDir, { recursive: true });
-  const lock = await acquireLock(dataDir, log);
+  const lock = await lockStorage({ dataDir, enginePath }, log);
   try {
     let version = await readSchemaVersion(dataDir, enginePath);
     if (version === undefined) {

@@ -5,7 +5,8 @@ import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../observability/logger.js';
 import { backendOptions, openBackend, storagePaths } from '../engines.js';
 import { TEMP_MARKER } from '../fs-util.js';
-import { LOCK_FILE, acquireLock, describeHolder, isStale, readLock } from '../lock.js';
+import { dataDirTarget, engineTarget, lockStorage } from '../lock.js';
+import { TAKEOVER_SUFFIX, isStale, readLockFile, removeStaleLock, type LockTarget } from '../lock-file.js';
 import { readSchemaVersion, CURRENT_SCHEMA_VERSION } from '../schema-version.js';
 import { StorageError } from '../types.js';
 import type { CommandReport } from './report.js';
@@ -21,20 +22,28 @@ async function walk(dir: string, depth: number): Promise<string[]> {
   return found;
 }
 
-async function repairLock(dataDir: string, lines: string[]): Promise<void> {
-  const info = await readLock(dataDir);
-  const path = join(dataDir, LOCK_FILE);
-  if (info === undefined) return void lines.push('lock: free');
+/** Removes a stale or unreadable lock (and takeover guards left by dead processes); refuses a live one. */
+async function repairLock(label: string, target: LockTarget, lines: string[], log: Logger): Promise<void> {
+  const { path } = target;
+  for (let guard = `${path}${TAKEOVER_SUFFIX}`, depth = 0; depth < 3; guard += TAKEOVER_SUFFIX, depth++) {
+    const info = await readLockFile(guard);
+    if (info === 'unreadable' || (info && isStale(info))) {
+      await rm(guard, { force: true });
+      lines.push(`${label}: removed ${guard}, left by a process that died while taking over a stale lock`);
+    }
+  }
+  const info = await readLockFile(path);
+  if (info === undefined) return void lines.push(`${label}: free`);
   if (info === 'unreadable') {
     await rm(path, { force: true });
-    return void lines.push(`lock: found an unreadable lock file ${path}; removed it`);
+    return void lines.push(`${label}: found an unreadable lock file ${path}; removed it`);
   }
   if (!isStale(info)) {
-    const why = info.hostname === hostname() ? describeHolder(dataDir, info) : `${describeHolder(dataDir, info)} (another host: cannot check that process)`;
+    const why = info.hostname === hostname() ? target.describe(info) : `${target.describe(info)} (another host: cannot check that process)`;
     throw new StorageError('LOCKED', `cannot repair: ${why}`);
   }
-  await rm(path, { force: true });
-  lines.push(`lock: found a stale lock of process ${info.pid} (started ${info.startedAt}), which no longer runs; removed it`);
+  await removeStaleLock(path, info, log);
+  lines.push(`${label}: found a stale lock of process ${info.pid} (started ${info.startedAt}), which no longer runs; removed it`);
 }
 
 /** Checks the selected engine's data and repairs what is safe to repair; never deletes user data. */
@@ -42,8 +51,9 @@ export async function runRepair(config: Config, log: Logger): Promise<CommandRep
   const { dataDir, enginePath } = storagePaths(config.storage);
   const lines: string[] = [`checking ${dataDir} (${config.storage.type}, ${enginePath})`];
   let ok = true;
-  await repairLock(dataDir, lines);
-  const lock = await acquireLock(dataDir, log);
+  await repairLock('lock', dataDirTarget(dataDir), lines, log);
+  await repairLock('engine lock', await engineTarget(enginePath), lines, log);
+  const lock = await lockStorage({ dataDir, enginePath }, log);
   try {
     for (const temp of new Set([...(await walk(dataDir, 3)), ...(await walk(enginePath, 3))])) {
       await rm(temp, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import type { Config } from '../../config/schema.js';
 import type { Logger } from '../../observability/logger.js';
 import { extractAndVerify, readCollectionFile } from '../archive.js';
 import { backendOptions, openBackend, storagePaths } from '../engines.js';
-import { acquireLock } from '../lock.js';
+import { lockStorage } from '../lock.js';
 import { writeSchemaFile } from '../schema-version.js';
 import { BackendStorage } from '../storage.js';
 import type { CommandReport } from './report.js';
@@ -32,7 +32,7 @@ export async function runRestore(config: Config, input: string, dryRun: boolean,
     if (dryRun) return { ok: true, lines: [...summary, `dry run: would restore into ${enginePath} (${config.storage.type}); nothing was changed`] };
 
     await mkdir(dataDir, { recursive: true });
-    const lock = await acquireLock(dataDir, log);
+    const lock = await lockStorage({ dataDir, enginePath }, log);
     const building = `${enginePath}.restore-${stamp()}`;
     try {
       const storage = new BackendStorage(await openBackend(config.storage.type, backendOptions(config.storage, building)));
