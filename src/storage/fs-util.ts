@@ -13,19 +13,25 @@ export async function fsyncPath(path: string): Promise<void> {
   }
 }
 
-/** Writes a file so that a crash leaves either the old or the new content: temp file, fsync, rename, fsync dir. */
+/**
+ * Writes a file so that a crash or a full disk leaves either the old or the new content: temp file,
+ * fsync, rename, fsync dir. When anything fails before the rename, the temp file is removed and the
+ * old file is untouched.
+ */
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
   const temp = `${path}${TEMP_MARKER}${process.pid}-${Date.now()}`;
-  const handle = await open(temp, 'w');
   try {
-    await handle.writeFile(content);
-    await handle.sync();
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
   } catch (error) {
-    await handle.close();
     await rm(temp, { force: true });
     throw error;
   }
-  await handle.close();
-  await rename(temp, path);
   await fsyncPath(dirname(path)).catch(() => undefined);
 }

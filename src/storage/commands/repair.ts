@@ -84,10 +84,11 @@ export async function runRepair(config: Config, log: Logger): Promise<CommandRep
 
 async function repairEngine(config: Config, enginePath: string, lines: string[]): Promise<boolean> {
   if (config.storage.type === 'lowdb') {
-    const { checkLowdbFiles } = await import('../lowdb/check.js');
-    const problems = await checkLowdbFiles(enginePath);
+    const { repairLowdbFiles } = await import('../lowdb/check.js');
+    const { problems, repaired } = await repairLowdbFiles(enginePath);
+    for (const line of repaired) lines.push(`lowdb: ${line}`);
     for (const problem of problems) lines.push(`lowdb: ${problem} (left in place; restore it from a backup or move it away)`);
-    if (problems.length === 0) lines.push('lowdb: every collection file is readable');
+    if (problems.length === 0 && repaired.length === 0) lines.push('lowdb: every collection file is readable');
     return problems.length === 0;
   }
   const backend = await openBackend(config.storage.type, backendOptions(config.storage, enginePath));

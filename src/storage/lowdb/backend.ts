@@ -91,13 +91,11 @@ export class LowdbBackend implements Backend {
     const content = await db.adapter.read();
     if (content) db.data = content;
     const journal = new Journal(join(this.dir, name + JOURNAL_EXTENSION));
-    const { entries, torn } = await journal.read();
+    const entries = await journal.read();
     const docs = new Map(db.data.documents.map((d) => [d.id, d]));
     for (const entry of entries) applyEntry(docs, entry);
     const withVector = [...docs.values()].find((d) => d.vector);
     loaded = { db, journal, docs, dimension: withVector?.vector?.length, persisted: content !== null || entries.length > 0 };
-    // a torn last line is a write that was never acknowledged; start a clean journal without it
-    if (torn) await this.compact(loaded);
     this.collections.set(name, loaded);
     return loaded;
   }
@@ -111,12 +109,15 @@ export class LowdbBackend implements Backend {
     await this.compact(loaded).catch(() => undefined);
   }
 
-  /** Writes the whole collection as the new snapshot, then empties the journal. */
-  private async compact(loaded: LoadedCollection): Promise<void> {
-    loaded.db.data = { format: 'mcp-server-lowdb', version: 1, documents: [...loaded.docs.values()] };
+  /**
+   * Writes the collection as the new snapshot (atomically: on a full disk the old one stays), then
+   * empties the journal. If emptying fails, replaying the journal over the new snapshot changes nothing.
+   */
+  private async compact(loaded: LoadedCollection, documents = [...loaded.docs.values()]): Promise<void> {
+    loaded.db.data = { format: 'mcp-server-lowdb', version: 1, documents };
     await loaded.db.write();
-    await loaded.journal.reset();
     loaded.persisted = true;
+    await loaded.journal.reset();
   }
 
   private live(loaded: LoadedCollection, filter: Condition | undefined, now: number): StoredDocument[] {
@@ -190,11 +191,13 @@ export class LowdbBackend implements Backend {
 
   async purgeExpired(collection: string, now: number): Promise<number> {
     const loaded = await this.load(collection);
-    const expired = [...loaded.docs.values()].filter((d) => !isLive(d, now));
-    if (expired.length === 0) return 0;
-    for (const doc of expired) loaded.docs.delete(doc.id);
-    await this.compact(loaded);
-    return expired.length;
+    const kept = [...loaded.docs.values()].filter((d) => isLive(d, now));
+    const purged = loaded.docs.size - kept.length;
+    if (purged === 0) return 0;
+    // memory follows the disk: the documents go only once the snapshot without them is written
+    await this.compact(loaded, kept);
+    for (const doc of loaded.docs.values()) if (!isLive(doc, now)) loaded.docs.delete(doc.id);
+    return purged;
   }
 
   async *exportDocuments(collection: string, now: number): AsyncIterable<StoredDocument> {
