@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { startStdioServer, structured, textOf, type StdioServer } from './helpers/stdio-server.js';
+import { connectClient, startHttpServer } from './helpers/http-server.js';
+import { startStdioServer, structured, tempDir, textOf, type StdioServer } from './helpers/stdio-server.js';
 import { smallDisk } from './helpers/tmpfs.js';
 import { open } from './helpers/storage-temp.js';
 import type { BackendStorage } from '../src/storage/storage.js';
@@ -44,6 +46,86 @@ describe('storage on a full disk', () => {
       server = await startStdioServer({ era: 'legacy', args: ['--storage', 'lowdb', '--data-dir', dataDir] });
       for (const key of acknowledged) assert.equal((await found(server.client, key)).found, true, `${key} after restart`);
       assert.equal((await found(server.client, 'too-big')).found, false, 'the refused write stays refused after restart');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('duckdb: after a fatal checkpoint error /ready says so, and the database is reopened once space is back', async (t) => {
+    const disk = await smallDisk(t, 40 * 1024 * 1024);
+    if (!disk) return;
+    const server = await startHttpServer({ transport: 'http-stream', args: ['--storage', 'duckdb', '--data-dir', path.join(disk.dir, 'data')] });
+    t.after(() => server.stop());
+    const client = await connectClient(server, 'modern');
+    t.after(() => client.close());
+    const ready = async () => {
+      const response = await fetch(`${server.origin}/ready`);
+      return { status: response.status, body: (await response.json()) as { status: string; problems?: string[] } };
+    };
+    // DuckDB checkpoints once its write-ahead log passes 16 MiB: fill the log to just below, then the disk
+    const value = () => randomBytes(1536 * 1024).toString('base64');
+    const keys = Array.from({ length: 7 }, (_, i) => `k${i}`);
+    for (const key of keys) structured(await set(client, key, value()));
+    await disk.fill(4 * 1024 * 1024);
+    let failed: Awaited<ReturnType<typeof set>> | undefined;
+    const acknowledged = [...keys];
+    for (let i = 7; i < 12 && !failed; i++) {
+      const result = await set(client, `k${i}`, value());
+      if (result.isError) failed = result;
+      else acknowledged.push(`k${i}`);
+    }
+    assert.ok(failed, 'the checkpoint never ran out of space');
+    assert.match(textOf(failed), /no space left on device/i);
+    const broken = await ready();
+    assert.equal(broken.status, 503);
+    assert.match(broken.body.problems?.join('\n') ?? '', /storage unavailable: .*duckdb/i);
+
+    await disk.free();
+    let state = broken;
+    const deadline = Date.now() + 60_000;
+    for (let i = 0; i < 600 && state.status !== 200 && Date.now() < deadline; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      state = await ready();
+    }
+    assert.equal(state.status, 200, `storage did not come back: ${JSON.stringify(state.body)}\n${server.stderr()}`);
+    for (const key of acknowledged) assert.equal((await found(client, key)).found, true, key);
+    structured(await set(client, 'after', 'space is back'));
+    assert.match(server.stderr(), /reopened/);
+  });
+
+  it('lancedb: a collection whose creation hit a full disk can be created once space is back', async (t) => {
+    const disk = await smallDisk(t, 1024 * 1024);
+    if (!disk) return;
+    const dataDir = path.join(disk.dir, 'data');
+    let server = await startStdioServer({ era: 'legacy', args: ['--storage', 'lancedb', '--data-dir', dataDir] });
+    try {
+      await disk.fill();
+      const first = await set(server.client, 'first', 1);
+      assert.equal(first.isError, true, 'a collection was created on a full disk');
+      assert.match(textOf(first), /no space left on device/i);
+      await disk.free();
+      structured(await set(server.client, 'second', 2));
+      await server.close();
+      server = await startStdioServer({ era: 'legacy', args: ['--storage', 'lancedb', '--data-dir', dataDir] });
+      assert.equal((await found(server.client, 'second')).found, true);
+      assert.equal((await found(server.client, 'first')).found, false);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('lancedb: a table left without any committed version (creation cut short) is removed at start', async (t) => {
+    const { dir, cleanup } = await tempDir('mcp-lance-uncommitted-');
+    t.after(cleanup);
+    const dataDir = path.join(dir, 'data');
+    const args = ['--storage', 'lancedb', '--data-dir', dataDir];
+    await (await startStdioServer({ era: 'legacy', args })).close();
+    await mkdir(path.join(dataDir, 'lancedb', 'kv.lance', '_versions'), { recursive: true });
+    const server = await startStdioServer({ era: 'legacy', args });
+    try {
+      structured(await set(server.client, 'key', 'value'));
+      assert.equal((await found(server.client, 'key')).value, 'value');
+      assert.match(server.stderr(), /creation never completed/);
     } finally {
       await server.close();
     }

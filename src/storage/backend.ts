@@ -1,3 +1,4 @@
+import type { Logger } from '../observability/logger.js';
 import type { Condition, NormalizedFind } from './filter.js';
 import type { EngineName, StoredDocument } from './types.js';
 
@@ -25,12 +26,15 @@ export interface Backend {
   purgeExpired(collection: string, now: number): Promise<number>;
   /** Live documents ordered by id, in pages. */
   exportDocuments(collection: string, now: number): AsyncIterable<StoredDocument>;
+  /** Why the engine cannot serve now (it is recovering from a fault), or undefined when it can. */
+  problem?(): string | undefined;
   close(): Promise<void>;
 }
 
 export interface BackendOptions {
   /** The engine's own directory (config.storage.path ?? <dataDir>/<type>). */
   path: string;
+  log: Logger;
   lancedb: { vectorIndexMinRows: number };
   duckdb: { threads?: number | undefined; memoryLimit?: string | undefined };
 }

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
+import { silentLogger, type Logger } from '../observability/logger.js';
 import type { Backend, BackendOptions } from './backend.js';
 import type { EngineName } from './types.js';
 
@@ -14,8 +15,8 @@ export function storagePaths(config: Config['storage']): StoragePaths {
   return { dataDir, enginePath };
 }
 
-export function backendOptions(config: Config['storage'], path: string): BackendOptions {
-  return { path, lancedb: { vectorIndexMinRows: config.lancedb.vectorIndexMinRows }, duckdb: { threads: config.duckdb.threads, memoryLimit: config.duckdb.memoryLimit } };
+export function backendOptions(config: Config['storage'], path: string, log: Logger = silentLogger): BackendOptions {
+  return { path, log, lancedb: { vectorIndexMinRows: config.lancedb.vectorIndexMinRows }, duckdb: { threads: config.duckdb.threads, memoryLimit: config.duckdb.memoryLimit } };
 }
 
 /** Imports only the chosen engine, so choosing lowdb never loads a native module. */

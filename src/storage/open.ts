@@ -17,7 +17,7 @@ export async function openStorage(config: Config['storage'], log: Logger, option
   const lock = await lockStorage({ dataDir, enginePath }, log, options.waitForLock ? config.lockWaitSeconds * 1000 : 0);
   try {
     await ensureSchema(dataDir, enginePath, config.type);
-    const backend = await openBackend(config.type, backendOptions(config, enginePath));
+    const backend = await openBackend(config.type, backendOptions(config, enginePath, log));
     let sweeping: Promise<unknown> | undefined;
     const timer = setInterval(() => {
       sweeping ??= storage

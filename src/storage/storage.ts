@@ -13,6 +13,7 @@ import {
   type SearchHit,
   type SearchOptions,
   type Storage,
+  type StorageHealth,
   type StoredDocument,
 } from './types.js';
 
@@ -124,6 +125,18 @@ export class BackendStorage implements Storage {
     }
     if (chunk.length > 0) await write();
     return total;
+  }
+
+  async health(): Promise<StorageHealth> {
+    if (this.closed) return { ok: false, problem: 'storage is closed' };
+    const problem = this.backend.problem?.();
+    if (problem) return { ok: false, problem };
+    try {
+      await this.backend.listCollections();
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, problem: error instanceof Error ? error.message : String(error) };
+    }
   }
 
   /** Purges expired documents of every collection (the TTL sweeper). */

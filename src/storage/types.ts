@@ -113,9 +113,13 @@ export interface Storage {
   snapshot<T>(task: () => Promise<T>): Promise<T>;
   /** Writes documents as given (keeping their timestamps and expiry): the restore path. */
   importCollection(name: string, documents: AsyncIterable<StoredDocument> | Iterable<StoredDocument>): Promise<number>;
-  /** Flushes and releases the data directory lock. Idempotent. */
+  /** Whether the engine can serve now (cheap; for readiness probes): a fault it is recovering from says why not. */
+  health(): Promise<StorageHealth>;
+  /** Flushes and releases the data directory and engine locks. Idempotent. */
   close(): Promise<void>;
 }
+
+export type StorageHealth = { ok: true } | { ok: false; problem: string };
 
 /** A storage error with a stable code; messages are meant for the person reading them. */
 export class StorageError extends Error {
@@ -128,6 +132,7 @@ export class StorageError extends Error {
       | 'SCHEMA_TOO_NEW'
       | 'NEEDS_MIGRATION'
       | 'CLOSED'
+      | 'UNAVAILABLE'
       | 'IO',
     message: string,
     options?: { cause?: unknown },

@@ -1,11 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Backend, BackendOptions } from '../backend.js';
 import { checkCollectionName, documentFromRow } from '../document.js';
 import type { Condition, NormalizedFind } from '../filter.js';
-import { StorageError, type StoredDocument } from '../types.js';
+import type { StoredDocument } from '../types.js';
 import { WriteQueue } from '../write-queue.js';
+import { DuckDatabase } from './database.js';
 import { SqlBuilder } from './sql.js';
 
 export const DUCKDB_FILE = 'storage.duckdb';
@@ -25,32 +26,33 @@ export class DuckBackend implements Backend {
   /** One connection, used by one statement at a time. */
   private readonly serial = new WriteQueue<never>(async () => {});
   private readonly dimensions = new Map<string, number | undefined>();
+  private database!: DuckDatabase;
 
-  private constructor(
-    private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection,
-  ) {}
+  private constructor() {}
 
   static async open(options: BackendOptions): Promise<DuckBackend> {
     await mkdir(options.path, { recursive: true });
-    const { DuckDBInstance } = await import('@duckdb/node-api');
     const settings: Record<string, string> = {};
     if (options.duckdb.threads) settings.threads = String(options.duckdb.threads);
     if (options.duckdb.memoryLimit) settings.memory_limit = options.duckdb.memoryLimit;
-    const file = join(options.path, DUCKDB_FILE);
-    let instance: DuckDBInstance;
-    try {
-      instance = await DuckDBInstance.create(file, settings);
-    } catch (error) {
-      throw new StorageError('CORRUPT', `cannot open DuckDB database ${file}: ${(error as Error).message}`, { cause: error });
-    }
-    const connection = await instance.connect();
-    await connection.run('CREATE TABLE IF NOT EXISTS _collections (name VARCHAR PRIMARY KEY, dimension INTEGER)');
-    return new DuckBackend(instance, connection);
+    const backend = new DuckBackend();
+    backend.database = await DuckDatabase.open(
+      join(options.path, DUCKDB_FILE),
+      settings,
+      options.log,
+      (task) => backend.serial.run(task),
+      () => backend.dimensions.clear(),
+    );
+    return backend;
   }
 
   private run<T>(task: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-    return this.serial.run(() => task(this.connection));
+    return this.serial.run(() => this.database.use(task));
+  }
+
+  /** Why the database cannot serve now (DuckDB invalidated it after a fatal error), if it cannot. */
+  problem(): string | undefined {
+    return this.database.problem();
   }
 
   private async rows(sql: string, params: SqlBuilder['params']): Promise<Row[]> {
@@ -162,10 +164,6 @@ export class DuckBackend implements Backend {
   }
 
   async close(): Promise<void> {
-    await this.run(async (c) => {
-      await c.run('CHECKPOINT').catch(() => undefined);
-      c.closeSync();
-    });
-    this.instance.closeSync();
+    await this.serial.run(() => this.database.close());
   }
 }

@@ -1,4 +1,7 @@
 import type * as Lance from '@lancedb/lancedb';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../../observability/logger.js';
 import type { Backend, BackendOptions } from '../backend.js';
 import { documentFromRow } from '../document.js';
 import { documentComparator } from '../evaluate.js';
@@ -39,14 +42,38 @@ export class LanceBackend implements Backend {
   private constructor(
     private readonly lancedb: typeof Lance,
     private readonly db: Lance.Connection,
+    private readonly path: string,
     private readonly vectorIndexMinRows: number,
+    private readonly log: Logger,
   ) {}
 
   static async open(options: BackendOptions): Promise<LanceBackend> {
     process.env.LANCEDB_LOG ??= 'error';
     const lancedb = await import('@lancedb/lancedb');
     const db = await lancedb.connect(options.path);
-    return new LanceBackend(lancedb, db, options.lancedb.vectorIndexMinRows);
+    const backend = new LanceBackend(lancedb, db, options.path, options.lancedb.vectorIndexMinRows, options.log);
+    await backend.dropUncommittedTables();
+    return backend;
+  }
+
+  /**
+   * A table whose creation failed (a full disk, a crash) can leave a directory with no committed
+   * version: listed, but impossible to open or to create again. It holds no data; remove it.
+   */
+  private async dropUncommittedTables(): Promise<void> {
+    for (const name of await this.db.tableNames()) {
+      const dir = join(this.path, `${name}.lance`);
+      const versions = await readdir(join(dir, '_versions')).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? [] : undefined));
+      if (!versions || versions.some((file) => file.endsWith('.manifest'))) continue;
+      // no committed version on disk: make sure Lance cannot open it either before removing anything
+      const opens = await this.db.openTable(name).then(
+        (table) => (table.close(), true),
+        () => false,
+      );
+      if (opens) continue;
+      this.log.warn({ collection: name, dir }, 'removing a LanceDB table whose creation never completed (it holds no data)');
+      await this.db.dropTable(name);
+    }
   }
 
   private async state(name: string): Promise<TableState | undefined> {
@@ -96,7 +123,11 @@ export class LanceBackend implements Backend {
     const dimension = documents.find((d) => d.vector)?.vector?.length;
     let state = await this.state(collection);
     if (!state) {
-      const creation = this.db.createEmptyTable(collection, documentsToTable([], dimension).schema, { dataStorageVersion: STORAGE_VERSION });
+      const creation = this.db.createEmptyTable(collection, documentsToTable([], dimension).schema, { dataStorageVersion: STORAGE_VERSION }).catch(async (error: unknown) => {
+        // a creation cut short (a full disk) leaves a table that can neither be opened nor created again
+        await this.db.dropTable(collection).catch(() => undefined);
+        throw error;
+      });
       this.creating.set(collection, creation.catch(() => undefined));
       const table = await creation.finally(() => this.creating.delete(collection));
       state = { table, dimension, indexed: false, indexedRows: 0, writes: 0, rowsSinceIndexCheck: 0 };
@@ -118,7 +149,19 @@ export class LanceBackend implements Backend {
     return next;
   }
 
+  /**
+   * Housekeeping after a write that is already committed: its failure (a full disk) must not turn the
+   * answer to that write into an error, so it is logged and tried again at a later write.
+   */
   private async maintain(state: TableState): Promise<void> {
+    try {
+      await this.optimizeAndIndex(state);
+    } catch (error) {
+      this.log.warn({ err: error }, 'LanceDB maintenance (compaction or vector index) failed; retried at a later write');
+    }
+  }
+
+  private async optimizeAndIndex(state: TableState): Promise<void> {
     if (++state.writes % OPTIMIZE_EVERY_WRITES === 0) {
       await state.table.optimize({ cleanupOlderThan: new Date(Date.now() - KEEP_VERSIONS_MS) });
     }

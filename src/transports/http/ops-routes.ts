@@ -44,9 +44,9 @@ async function readinessProblems(runtime: Runtime, state: OpsState): Promise<str
   } catch {
     problems.push('modules not loaded');
   }
-  // Storage answers a cheap query: it is open and its lock is held by us.
-  const probe = runtime.storage.listCollections().then(
-    () => undefined,
+  // Storage answers a cheap query and reports no fault it is recovering from (e.g. DuckDB reopening after a full disk).
+  const probe = runtime.storage.health().then(
+    (health) => (health.ok ? undefined : `storage unavailable: ${health.problem}`),
     (error: unknown) => `storage unavailable: ${error instanceof Error ? error.message : String(error)}`,
   );
   const timeout = new Promise<string>((resolve) => setTimeout(resolve, 2000, 'storage did not answer within 2 s').unref());
