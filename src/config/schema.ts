@@ -105,7 +105,7 @@ const storageSchema = z
       .min(0)
       .max(300)
       .default(5)
-      .describe('At start-up, how long to wait for another live process to release the data directory before giving up.'),
+      .describe('At start-up, how long to wait for another live process to release the data directory and engine directory locks before giving up.'),
     lancedb: z
       .strictObject({
         vectorIndexMinRows: z.number().int().min(256).default(5000).describe('Collections with at least this many vectors get an approximate (IVF-PQ) index.'),
