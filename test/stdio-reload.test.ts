@@ -49,7 +49,7 @@ for (const era of ERAS) {
       assert.equal(textOf(await server.client.callTool({ name: 'beta', arguments: {} })), 'beta v1');
       assert.equal(textOf(await server.client.callTool({ name: 'kv_set', arguments: { key: 'k', value: 1 } })).length > 0, true, 'built-ins still served');
       if (era === 'legacy') await waitFor(async () => changes.length > 0, 'a tools/list_changed notification');
-      assert.match(server.stderr(), /modules reloaded/);
+      assert.match(server.stderr(), /"msg":"reloaded"/);
     });
   });
 }

@@ -14,6 +14,7 @@ export interface CliOptions {
   logLevel?: string;
   sslKeyfile?: string;
   sslCertfile?: string;
+  watch?: boolean;
   validateConfig?: boolean;
   printConfig?: boolean;
   format?: PrintFormat;
@@ -63,6 +64,7 @@ export function buildProgram(): Command {
     .addOption(choice('--log-level <level>', 'log level (any case)', logLevels, logLevelSynonyms))
     .option('--ssl-keyfile <file>', 'PEM private key: serve HTTPS (with --ssl-certfile)')
     .option('--ssl-certfile <file>', 'PEM certificate chain: serve HTTPS (with --ssl-keyfile)')
+    .option('--watch', 'reload when a module file or the config file changes (module development)')
     .option('--validate-config', 'check the config and modules, print every problem, exit non-zero on any')
     .option('--print-config', 'print the effective config and where each value came from')
     .addOption(choice('--format <format>', "with --print-config: annotated (default) or yaml (a clean config file in today's keys)", printFormats))

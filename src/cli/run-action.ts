@@ -3,6 +3,7 @@ import { formatEffectiveConfig, formatProblems } from '../config/print.js';
 import { formatCleanConfig } from '../config/print-clean.js';
 import { formatWarnings } from '../config/problems.js';
 import type { Config } from '../config/schema.js';
+import type { LoadConfigOptions } from '../config/types.js';
 import { logConfigWarnings } from './config-warnings.js';
 import type { CliOptions } from './program.js';
 import { serve } from './serve.js';
@@ -28,7 +29,7 @@ export async function runAction(options: CliOptions): Promise<number> {
     process.stderr.write(`mcp-server: ${usage}\n`);
     return USAGE_ERROR;
   }
-  const loaded = loadConfig({
+  const loadOptions: LoadConfigOptions = {
     ...(options.config ? { configPath: options.config } : {}),
     env: process.env,
     cwd: process.cwd(),
@@ -42,8 +43,10 @@ export async function runAction(options: CliOptions): Promise<number> {
       logLevel: options.logLevel,
       sslKeyfile: options.sslKeyfile,
       sslCertfile: options.sslCertfile,
+      watch: options.watch,
     },
-  });
+  };
+  const loaded = loadConfig(loadOptions);
   const startsServer = !ACTIONS.some((action) => options[action]);
   // A server logs its warnings (once, at start); every other action prints them before anything else.
   if (loaded.warnings.length > 0 && (!startsServer || !loaded.ok)) process.stderr.write(`${formatWarnings(loaded.warnings)}\n`);
@@ -64,7 +67,8 @@ export async function runAction(options: CliOptions): Promise<number> {
   if (options.migrate) return runStorageCommand('migrate', config);
   logConfigWarnings(config, loaded.warnings);
   serving = true;
-  return serve(config);
+  // a reload reads the file and the environment again, with these same flags
+  return serve(loaded, () => loadConfig(loadOptions));
 }
 
 let serving = false;

@@ -1,11 +1,12 @@
 import type { LoadedConfig } from '../config/types.js';
-import { buildRegistry, moduleDirs } from '../modules/registry.js';
+import { ModuleFileCache } from '../modules/file-cache.js';
+import { formatModuleProblem } from '../modules/registry.js';
+import { loadRegistry } from '../server/load-registry.js';
 
 /** --validate-config: the config is already valid here (its warnings printed); also load every module and report problems. */
 export async function validate(loaded: LoadedConfig): Promise<number> {
-  const { tools } = loaded.config;
-  const registry = await buildRegistry({ dirs: moduleDirs(tools), enabled: tools.enabled, disabled: tools.disabled, generation: 1 });
-  for (const problem of registry.problems) process.stderr.write(`${problem.file}: ${problem.reason}\n`);
+  const registry = await loadRegistry(loaded.config, 1, new ModuleFileCache());
+  for (const problem of registry.problems) process.stderr.write(`${formatModuleProblem(problem)}\n`);
   const summary = `${registry.tools.size} tools, ${registry.resources.size} resources, ${registry.templates.size} resource templates, ${registry.prompts.size} prompts from ${registry.files.length} files`;
   if (registry.problems.length > 0) {
     process.stderr.write(`mcp-server: configuration is valid but ${registry.problems.length} module problem(s) were found (${summary})\n`);

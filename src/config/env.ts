@@ -12,6 +12,7 @@ export const ENV_VARS: Readonly<Record<string, OverrideTarget>> = {
   MCP_HOST: { path: ['transport', 'host'], kind: 'string' },
   MCP_PORT: { path: ['transport', 'port'], kind: 'integer' },
   MCP_API_KEY: { path: ['transport', 'apiKeys'], kind: 'list' },
+  MCP_ADMIN_KEY: { path: ['transport', 'adminKeys'], kind: 'list' },
   MCP_STORAGE_TYPE: { path: ['storage', 'type'], kind: 'string' },
   MCP_STORAGE_PATH: { path: ['storage', 'path'], kind: 'string' },
   MCP_DATA_PATH: { path: ['storage', 'dataDir'], kind: 'string' },

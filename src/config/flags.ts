@@ -12,14 +12,17 @@ export const CONFIG_FLAGS: Readonly<Record<keyof ConfigFlags, OverrideTarget & {
   logLevel: { flag: '--log-level', path: ['logging', 'level'], kind: 'string' },
   sslKeyfile: { flag: '--ssl-keyfile', path: ['transport', 'tls', 'keyFile'], kind: 'string' },
   sslCertfile: { flag: '--ssl-certfile', path: ['transport', 'tls', 'certFile'], kind: 'string' },
+  watch: { flag: '--watch', path: ['tools', 'watch'], kind: 'switch' },
 };
 
 /** Config values from CLI flags; --tools-dir (repeatable) replaces the whole list. */
 export function readFlags(flags: ConfigFlags): Overrides {
   const entries = (Object.keys(CONFIG_FLAGS) as (keyof ConfigFlags)[]).flatMap((key) => {
-    const raw = flags[key];
+    const given = flags[key];
     const target = CONFIG_FLAGS[key];
-    return raw === undefined ? [] : [{ raw, target, source: { kind: 'flag' as const, name: target.flag } }];
+    if (given === undefined || given === false) return [];
+    const raw = given === true ? 'true' : given;
+    return [{ raw, target, source: { kind: 'flag' as const, name: target.flag } }];
   });
   return collectOverrides(entries);
 }

@@ -3,7 +3,7 @@ import { formatPath } from './object-path.js';
 import type { ConfigProblem, ValueSource } from './types.js';
 
 /** How a raw string from the environment or the command line becomes a config value. */
-export type ValueKind = 'string' | 'integer' | 'number' | 'list' | 'pathList' | 'items';
+export type ValueKind = 'string' | 'integer' | 'number' | 'list' | 'pathList' | 'items' | 'switch';
 
 /** One setting that an environment variable or a flag supplies. */
 export interface Override {
@@ -51,6 +51,9 @@ export function coerce(raw: string | readonly string[], kind: ValueKind): Coerce
       return { ok: true, value: items.filter((item) => item.trim() !== '') };
     case 'pathList':
       return { ok: true, value: items.flatMap((item) => splitList(item, [',', delimiter])) };
+    case 'switch':
+      // a flag without a value: given means on
+      return { ok: true, value: true };
   }
 }
 

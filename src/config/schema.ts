@@ -13,6 +13,8 @@ export const isSecretSchema = (schema: z.ZodType): boolean => Boolean(z.globalRe
 
 const endpointPath = z.string().startsWith('/');
 const port = z.number().int().min(0).max(65535);
+/** The largest transport.bodyLimitBytes allowed. */
+export const MAX_BODY_LIMIT_BYTES = 100 * 1024 * 1024;
 const positiveSeconds = z.number().positive().max(86_400 * 365);
 
 export const transportTypes = ['stdio', 'sse', 'http-stream'] as const;
@@ -64,7 +66,7 @@ const transportSchema = z
         maxStreams: z.number().int().min(1).max(1_000_000).default(10_000).describe('Streams remembered in all; the oldest is dropped first.'),
       })
       .prefault({}),
-    bodyLimitBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(4 * 1024 * 1024).describe('Largest accepted request body (413 beyond).'),
+    bodyLimitBytes: z.number().int().min(1024).max(MAX_BODY_LIMIT_BYTES).default(4 * 1024 * 1024).describe('Largest accepted request body (413 beyond).'),
     requestTimeoutSeconds: positiveSeconds.default(300).describe('Upper bound for one HTTP request, streams excepted.'),
     rateLimit: z
       .strictObject({
@@ -74,6 +76,12 @@ const transportSchema = z
       })
       .prefault({}),
     apiKeys: secret(z.array(z.string().min(16)).default([]).describe('Bearer keys accepted on HTTP (also MCP_API_KEY, comma-separated). Empty: no auth.')),
+    adminKeys: secret(
+      z
+        .array(z.string().min(16))
+        .default([])
+        .describe('Bearer keys for POST /admin/reload and GET /admin/config (also MCP_ADMIN_KEY, comma-separated); API keys do not open them. Empty: no admin endpoints.'),
+    ),
     allowedHosts: z.array(z.string()).default([]).describe('Host header allow-list. Empty: loopback names when bound to loopback, any otherwise.'),
     allowedOrigins: z.array(z.string()).default([]).describe('Origin allow-list (exact origins). Empty: loopback origins when bound to loopback, none otherwise.'),
     corsOrigins: z.array(z.string()).default([]).describe('Origins that get CORS headers ("*" for any).'),
@@ -133,6 +141,8 @@ const toolsSchema = z
     enabled: z.array(z.string().min(1)).default(['*']).describe('Names or globs of definitions to serve.'),
     disabled: z.array(z.string().min(1)).default([]).describe('Names or globs never served (wins over enabled).'),
     timeoutSeconds: positiveSeconds.default(30).describe('A tool call running longer is cancelled and answered with an error.'),
+    watch: z.boolean().default(false).describe('Reload when a module file under tools.dirs or the config file changes (also --watch); for module development.'),
+    watchDebounceMs: z.number().int().min(10).max(60_000).default(200).describe('With watch: changes within this many milliseconds of each other become one reload.'),
   })
   .prefault({});
 

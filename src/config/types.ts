@@ -11,6 +11,8 @@ export interface ConfigFlags {
   logLevel?: string;
   sslKeyfile?: string;
   sslCertfile?: string;
+  /** --watch: present means on. */
+  watch?: boolean;
 }
 
 export interface LoadConfigOptions {

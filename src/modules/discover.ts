@@ -5,6 +5,12 @@ const MODULE_FILE = /\.(ts|mts|js|mjs)$/;
 const SKIPPED_FILE = /(\.d\.[mc]?ts|\.test\.[mc]?[jt]s|\.spec\.[mc]?[jt]s)$/;
 const SKIPPED_DIR = new Set(['node_modules', 'dist', 'build', 'coverage']);
 
+/** Whether a file name (not a path) is one discovery would load: dot-files, declarations and tests are not. */
+export const isModuleFileName = (name: string): boolean => !name.startsWith('.') && MODULE_FILE.test(name) && !SKIPPED_FILE.test(name);
+
+/** Whether discovery descends into a directory of this name. */
+export const isSkippedDirName = (name: string): boolean => name.startsWith('.') || SKIPPED_DIR.has(name);
+
 /**
  * Every module file under the given directories, recursively, in a deterministic order
  * (directories in the order given, then paths sorted by code point). Dot-files, declaration
@@ -28,11 +34,10 @@ async function walk(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const files: string[] = [];
   for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIPPED_DIR.has(entry.name)) files.push(...(await walk(full)));
-    } else if (entry.isFile() && MODULE_FILE.test(entry.name) && !SKIPPED_FILE.test(entry.name)) {
+      if (!isSkippedDirName(entry.name)) files.push(...(await walk(full)));
+    } else if (entry.isFile() && isModuleFileName(entry.name)) {
       files.push(full);
     }
   }

@@ -4,11 +4,13 @@ import { tsImport } from 'tsx/esm/api';
 const TYPESCRIPT = /\.[mc]?ts$/;
 
 /**
- * Imports a module file fresh (never from the module cache), so a reload sees edits.
- * TypeScript goes through tsx's scoped loader: no build step, and nothing registered globally.
+ * Imports one version of a module file. `version` names the file's content: a new version is a new
+ * URL (never the module cache's copy of older content), the same version is the cached module.
+ * TypeScript goes through tsx's scoped loader: no build step, nothing registered globally, and
+ * every call a fresh import.
  */
-export async function importFresh(file: string, generation: number): Promise<Record<string, unknown>> {
-  const url = `${pathToFileURL(file).href}?generation=${generation}`;
+export async function importVersion(file: string, version: string): Promise<Record<string, unknown>> {
+  const url = `${pathToFileURL(file).href}?v=${version}`;
   if (TYPESCRIPT.test(file)) return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
   return (await import(url)) as Record<string, unknown>;
 }

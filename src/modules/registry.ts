@@ -1,13 +1,11 @@
 import path from 'node:path';
 import { discoverModuleFiles } from './discover.js';
 import { matchesAny } from './glob.js';
-import { importFresh } from './import-module.js';
+import { ModuleFileCache, type FileLoad, type ModuleProblem } from './file-cache.js';
+import { importVersion } from './import-module.js';
 import { classify, definitionsOf, type LoadedDefinition, type LoadedPrompt, type LoadedResource, type LoadedTemplate, type LoadedTool } from './normalize.js';
 
-export interface ModuleProblem {
-  file: string;
-  reason: string;
-}
+export type { ModuleProblem } from './file-cache.js';
 
 /**
  * An immutable view of everything served. The server reads the current snapshot per request;
@@ -21,6 +19,8 @@ export interface RegistrySnapshot {
   readonly prompts: ReadonlyMap<string, LoadedPrompt>;
   readonly problems: readonly ModuleProblem[];
   readonly files: readonly string[];
+  /** Files imported to build this snapshot; the others kept the definitions of an earlier build. */
+  readonly imported: readonly string[];
 }
 
 export interface RegistryOptions {
@@ -28,19 +28,26 @@ export interface RegistryOptions {
   enabled: readonly string[];
   disabled: readonly string[];
   generation: number;
+  /** Loads of earlier builds, reused for files whose content did not change (default: none). */
+  cache?: ModuleFileCache;
 }
 
 export async function buildRegistry(options: RegistryOptions): Promise<RegistrySnapshot> {
   const problems: ModuleProblem[] = [];
+  const imported: string[] = [];
+  const cache = options.cache ?? new ModuleFileCache();
   const files = await discoverModuleFiles(options.dirs);
+  cache.retain(files);
   const maps = { tool: new Map(), resource: new Map(), resourceTemplate: new Map(), prompt: new Map() } as {
     [K in LoadedDefinition['kind']]: Map<string, Extract<LoadedDefinition, { kind: K }>>;
   };
   const uris = new Map<string, LoadedResource>();
 
   for (const file of files) {
-    const loaded = await loadFile(file, options.generation, problems);
-    for (const definition of loaded) {
+    const { load, imported: fresh } = await cache.load(file, (version) => loadFile(file, version));
+    if (fresh) imported.push(file);
+    problems.push(...load.problems);
+    for (const definition of load.definitions) {
       if (!matchesAny(definition.name, options.enabled) || matchesAny(definition.name, options.disabled)) continue;
       const map = maps[definition.kind] as Map<string, LoadedDefinition>;
       const existing = map.get(definition.name) ?? (definition.kind === 'resource' ? uris.get(definition.def.uri) : undefined);
@@ -64,23 +71,23 @@ export async function buildRegistry(options: RegistryOptions): Promise<RegistryS
     prompts: maps.prompt,
     problems: Object.freeze(problems),
     files: Object.freeze(files),
+    imported: Object.freeze(imported),
   });
 }
 
-async function loadFile(file: string, generation: number, problems: ModuleProblem[]): Promise<LoadedDefinition[]> {
+async function loadFile(file: string, version: string): Promise<FileLoad> {
   const source = { file, moduleName: path.basename(file).replace(/\.[^.]+$/, '') };
   let exported: unknown[];
   try {
-    exported = await definitionsOf(await importFresh(file, generation));
+    exported = await definitionsOf(await importVersion(file, version));
   } catch (error) {
-    problems.push({ file, reason: `failed to load: ${errorMessage(error)}` });
-    return [];
+    return { definitions: [], problems: [{ file, reason: `failed to load: ${errorMessage(error)}` }] };
   }
   if (exported.length === 0) {
-    problems.push({ file, reason: 'exports no definitions (export a tool, resource, resource template or prompt object)' });
-    return [];
+    return { definitions: [], problems: [{ file, reason: 'exports no definitions (export a tool, resource, resource template or prompt object)' }] };
   }
   const definitions: LoadedDefinition[] = [];
+  const problems: ModuleProblem[] = [];
   for (const value of exported) {
     try {
       definitions.push(classify(value, source));
@@ -88,8 +95,11 @@ async function loadFile(file: string, generation: number, problems: ModuleProble
       problems.push({ file, reason: errorMessage(error) });
     }
   }
-  return definitions;
+  return { definitions, problems };
 }
+
+/** A module problem as `--validate-config` prints it: `file: reason`. */
+export const formatModuleProblem = (problem: ModuleProblem): string => `${problem.file}: ${problem.reason}`;
 
 /** One line, however many the error had (a compiler error lists its location on the next line). */
 export function errorMessage(error: unknown): string {

@@ -1,7 +1,7 @@
 import { completable, McpServer, ResourceTemplate, type ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { LoadedDefinition, LoadedPrompt, LoadedResource, LoadedTemplate, LoadedTool } from '../modules/normalize.js';
-import { ServerRegistrations, type RegisteredHandle } from './live-servers.js';
+import { ServerRegistrations, type Era, type RegisteredHandle } from './live-servers.js';
 import { acceptResourceSubscriptions } from './resource-subscriptions.js';
 import type { ModuleContext, PromptDefinition } from '../modules/types.js';
 import { createModuleContext } from './module-context.js';
@@ -23,14 +23,14 @@ export function createMcpServer(runtime: Runtime): McpServer {
  * A server for a long-lived connection (stdio, a 2025 session): a reload updates it in place and
  * its client is told that the lists changed.
  */
-export function createLiveMcpServer(runtime: Runtime): McpServer {
-  const registrations = createRegisteredServer(runtime);
+export function createLiveMcpServer(runtime: Runtime, era: Era = 'legacy'): McpServer {
+  const registrations = createRegisteredServer(runtime, era);
   registrations.subscriptions = acceptResourceSubscriptions(registrations.server);
   runtime.live.track(registrations);
   return registrations.server;
 }
 
-function createRegisteredServer(runtime: Runtime): ServerRegistrations {
+function createRegisteredServer(runtime: Runtime, era?: Era): ServerRegistrations {
   const server = new McpServer(
     serverInfo(runtime),
     {
@@ -45,7 +45,7 @@ function createRegisteredServer(runtime: Runtime): ServerRegistrations {
       requestState: { verify: runtime.requestState.verify },
     },
   );
-  const registrations = new ServerRegistrations(server, (target, definition) => registerDefinition(target, runtime, definition));
+  const registrations = new ServerRegistrations(server, (target, definition) => registerDefinition(target, runtime, definition), era);
   registrations.apply(runtime.registry());
   installTasks(server, runtime);
   return registrations;

@@ -1,10 +1,23 @@
 import type { RegistrySnapshot } from '../modules/registry.js';
+import type { ListName } from '../modules/snapshot-diff.js';
 
-export type ListName = 'tools' | 'resources' | 'prompts';
+export type { ListName } from '../modules/snapshot-diff.js';
+
+/** What a reload changed that connections must hear about. */
+export interface RegistryChange {
+  readonly previous: RegistrySnapshot;
+  readonly snapshot: RegistrySnapshot;
+  /** Lists whose content changed (compared by definition): one list_changed each, no more. */
+  readonly lists: readonly ListName[];
+  /** Fixed resource URIs whose definition was removed or replaced (subscribers are told it updated). */
+  readonly resourceUris: readonly string[];
+  /** Config keys whose value changed and took effect. */
+  readonly settings: readonly string[];
+}
 
 /** What connections need to hear about, whichever transport they came in on. */
 export type ServerEvent =
-  | { type: 'reloaded'; snapshot: RegistrySnapshot }
+  | { type: 'reloaded'; change: RegistryChange }
   | { type: 'listChanged'; lists: readonly ListName[] }
   | { type: 'resourceUpdated'; uri: string };
 

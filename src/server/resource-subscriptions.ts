@@ -5,7 +5,7 @@ import type { McpServer } from '@modelcontextprotocol/server';
  * HTTP session, an SSE stream): the connection remembers which URIs its client follows.
  * 2026-07-28 clients follow changes through subscriptions/listen instead.
  */
-export function acceptResourceSubscriptions(server: McpServer): ReadonlySet<string> {
+export function acceptResourceSubscriptions(server: McpServer): Set<string> {
   const subscribed = new Set<string>();
   server.server.setRequestHandler('resources/subscribe', (request) => {
     subscribed.add(request.params.uri);

@@ -1,17 +1,22 @@
 import type { RequestStateCodec } from '@modelcontextprotocol/server';
 import type { Config } from '../config/schema.js';
+import type { LoadedConfig } from '../config/types.js';
 import type { RegistrySnapshot } from '../modules/registry.js';
 import type { Logger } from '../observability/logger.js';
+import type { ReloadMetrics } from '../observability/reload-metrics.js';
 import type { Storage } from '../storage/types.js';
 import type { ServerEvents } from './events.js';
 import type { LiveServers } from './live-servers.js';
+import type { ReloadReport, ReloadTrigger } from './reload-report.js';
 import type { TaskStore } from './tasks/store.js';
 
 /**
- * Everything a served request needs, assembled once at start-up. The registry is read through
- * `registry()` on every request so that a reload can swap in a new snapshot atomically.
+ * Everything a served request needs, assembled once at start-up. The config and the registry are
+ * read on every request (`config`, `registry()`) so that a reload can swap in new ones atomically:
+ * a request reads them when it starts and keeps what it read.
  */
 export interface Runtime {
+  /** The running config; a reload replaces it whole. */
   readonly config: Config;
   readonly log: Logger;
   readonly storage: Storage;
@@ -25,4 +30,12 @@ export interface Runtime {
   readonly events: ServerEvents;
   /** Tasks of the Tasks extension (2026-07-28), shared by every request: bounded, in memory. */
   readonly tasks: TaskStore;
+  /** The running config's generation: 1 at start, one more per applied reload. */
+  readonly generation: number;
+  /** The running config with where each value came from (secrets included: redact before showing). */
+  loadedConfig(): LoadedConfig;
+  /** The one reload path (SIGHUP, --watch and POST /admin/reload all come here). */
+  reload(trigger: ReloadTrigger): Promise<ReloadReport>;
+  /** mcp_reloads_total and mcp_config_generation, for /metrics. */
+  readonly reloadMetrics: ReloadMetrics;
 }

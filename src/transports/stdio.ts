@@ -24,7 +24,7 @@ export function serveOverStdio(runtime: Runtime, onClientGone: () => void): Stdi
           runtime.log.warn({ id: request.id, method: request.method }, 'request refused: transport.maxConcurrentRequests reached'),
         )
       : wire;
-  const handle = serveStdio(() => createLiveMcpServer(runtime), {
+  const handle = serveStdio(({ era }) => createLiveMcpServer(runtime, era), {
     transport,
     onerror: (error) => runtime.log.warn({ err: error }, 'stdio protocol error'),
   });

@@ -1,12 +1,15 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { timeout } from 'hono/timeout';
 import { HTTPException } from 'hono/http-exception';
 import type { Metrics } from '../../observability/metrics.js';
 import type { Runtime } from '../../server/runtime.js';
+import { mountAdmin } from './admin-routes.js';
 import { ApiKeys } from './api-keys.js';
-import { createHostPolicy } from './host-policy.js';
+import { CallerResponses } from './caller-responses.js';
+import { createHostPolicy, type HostPolicy, type HostPolicyConfig } from './host-policy.js';
 import type { Inflight } from './inflight.js';
 import { jsonRpcError, SERVER_ERROR } from './json-rpc-error.js';
+import { fromConfig } from './live-config.js';
 import { bearerAuth } from './middleware/auth.js';
 import { bodyLimit } from './middleware/body-limit.js';
 import { cors } from './middleware/cors.js';
@@ -26,18 +29,29 @@ export interface AppParts {
   app: Hono<AppEnv>;
   /** Paths served with the MCP protection stack (auth, rate limit, body limit, timeout). */
   protect(path: string, options?: { timeout?: boolean }): void;
+  /** The API keys in force now. */
+  keys(): ApiKeys;
+  /** Open responses by caller, to end those of a revoked key. */
+  responses: CallerResponses;
 }
 
 /**
  * The Hono app every HTTP transport shares: metrics, drain gate, Host/Origin checks and CORS on
- * every route; /health and /ready open; /info, /metrics and the MCP routes behind the keys.
+ * every route; /health and /ready open; /admin/* behind the admin keys; /info, /metrics and the MCP
+ * routes behind the API keys. Policies are read from the running config per request, so a reload
+ * changes keys, allowed hosts and origins, CORS, rate, body and time limits for the next request.
  */
 export function createApp(runtime: Runtime, metrics: Metrics, state: AppState, inflight: Inflight, mcpRoutes: readonly string[]): AppParts {
-  const { transport: config } = runtime.config;
+  const config = () => runtime.config;
   const app = new Hono<AppEnv>();
-  const policy = createHostPolicy(config);
-  const keys = new ApiKeys(config.apiKeys);
-  const limiter = config.rateLimit.enabled ? new FixedWindowRateLimiter(config.rateLimit) : undefined;
+  const policy = fromConfig<HostPolicyConfig, HostPolicy>(
+    config,
+    ({ transport: t }) => ({ host: t.host, allowedHosts: t.allowedHosts, allowedOrigins: t.allowedOrigins, corsOrigins: t.corsOrigins }),
+    createHostPolicy,
+  );
+  const keys = fromConfig<readonly string[], ApiKeys>(config, (c) => c.transport.apiKeys, (list, previous) => new ApiKeys(list, previous));
+  const limiter = fromConfig(config, (c) => c.transport.rateLimit, (limits) => (limits.enabled ? new FixedWindowRateLimiter(limits) : undefined));
+  const responses = new CallerResponses();
 
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();
@@ -46,23 +60,40 @@ export function createApp(runtime: Runtime, metrics: Metrics, state: AppState, i
   });
   app.notFound(() => jsonRpcError(404, SERVER_ERROR, 'Not found'));
 
-  app.use('*', requestMetrics(metrics, ['/health', '/ready', '/info', '/metrics', ...mcpRoutes]));
+  app.use('*', requestMetrics(metrics, ['/health', '/ready', '/info', '/metrics', '/admin/reload', '/admin/config', ...mcpRoutes]));
   app.use('*', drain(state, inflight));
   mountHealth(app, runtime, state);
   app.use('*', hostOriginValidation(policy, metrics));
-  app.use('*', cors(config.corsOrigins));
+  app.use('*', cors(() => runtime.config.transport.corsOrigins));
+  mountAdmin(app, runtime, metrics);
   app.use('*', bearerAuth(keys, metrics));
+  app.use('*', async (c, next) => {
+    responses.track(c.get('authInfo')?.clientId, c.env.outgoing);
+    return next();
+  });
   mountInfo(app, runtime, state, metrics);
 
-  const requestTimeout = timeout(config.requestTimeoutSeconds * 1000, () =>
-    new HTTPException(504, { res: jsonRpcError(504, SERVER_ERROR, `Request timed out after ${config.requestTimeoutSeconds} s`) }),
-  );
   return {
     app,
+    keys,
+    responses,
     protect(path, options = {}) {
-      if (limiter) app.use(path, rateLimit(limiter, metrics));
-      app.on('POST', path, bodyLimit(config.bodyLimitBytes, metrics));
-      if (options.timeout ?? true) app.on('POST', path, requestTimeout);
+      app.use(path, rateLimit(limiter, metrics));
+      app.on('POST', path, bodyLimit(() => runtime.config.transport.bodyLimitBytes, metrics));
+      if (options.timeout ?? true) app.on('POST', path, requestTimeout(() => runtime.config.transport.requestTimeoutSeconds));
     },
+  };
+}
+
+/** 504 when no response has started within the current request timeout. */
+function requestTimeout(seconds: () => number): MiddlewareHandler<AppEnv> {
+  let current: { seconds: number; check: MiddlewareHandler<AppEnv> } | undefined;
+  return (c, next) => {
+    const limit = seconds();
+    if (current?.seconds !== limit) {
+      const check = timeout(limit * 1000, () => new HTTPException(504, { res: jsonRpcError(504, SERVER_ERROR, `Request timed out after ${limit} s`) }));
+      current = { seconds: limit, check: check as MiddlewareHandler<AppEnv> };
+    }
+    return current.check(c, next);
   };
 }

@@ -31,6 +31,7 @@ export function mountInfo(app: Hono<AppEnv>, runtime: Runtime, state: OpsState, 
       resources: snapshot.resources.size + snapshot.templates.size,
       prompts: snapshot.prompts.size,
       sessions: state.sessions(),
+      generation: runtime.generation,
     });
   });
   app.get('/metrics', async (c) => c.body(await metrics.render(), 200, { 'Content-Type': metrics.registry.contentType }));

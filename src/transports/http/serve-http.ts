@@ -1,10 +1,11 @@
 import { createMetrics } from '../../observability/metrics.js';
 import type { Runtime } from '../../server/runtime.js';
-import { createApp, type AppState } from './app.js';
 import { RequestLimit } from '../request-limit.js';
+import { createApp, type AppParts, type AppState } from './app.js';
 import { Inflight } from './inflight.js';
 import { concurrencyLimit } from './middleware/concurrency-limit.js';
 import { listen, stopListening } from './listen.js';
+import type { SessionRegistry } from './session-registry.js';
 import { mountSse } from './sse.js';
 import { createStreamableEndpoint } from './streamable.js';
 
@@ -13,20 +14,25 @@ export interface HttpHandle {
   close(): Promise<void>;
 }
 
+type OwnedSessions = SessionRegistry<{ owner: string | undefined; close(): Promise<void> }>;
+
 /** Serves `--transport http-stream` or `--transport sse` until close() drains it. */
 export async function serveHttp(runtime: Runtime, kind: 'http-stream' | 'sse'): Promise<HttpHandle> {
   const { transport: config } = runtime.config;
   const limit = config.maxConcurrentRequests > 0 ? new RequestLimit(config.maxConcurrentRequests) : undefined;
   const metrics = createMetrics(limit ? { requestsInFlight: () => limit.size } : {});
+  runtime.reloadMetrics.registerIn(metrics.registry);
   const inflight = new Inflight();
   let sessionCount = () => 0;
   const state: AppState = { closing: false, sessions: () => sessionCount() };
   const endpoints = [...new Set([config.endpoint].flat())];
   const routes = kind === 'http-stream' ? endpoints : ['/sse', '/messages'];
-  const { app, protect } = createApp(runtime, metrics, state, inflight, routes);
+  const parts = createApp(runtime, metrics, state, inflight, routes);
+  const { app, protect } = parts;
 
   let closeEndpoint: () => Promise<void>;
-  let stopWatch = () => undefined as void;
+  let sessions: OwnedSessions;
+  const stopWatching: Array<() => void> = [];
   if (kind === 'http-stream') {
     const endpoint = createStreamableEndpoint(runtime, metrics);
     for (const path of endpoints) {
@@ -42,14 +48,17 @@ export async function serveHttp(runtime: Runtime, kind: 'http-stream' | 'sse'): 
     }
     sessionCount = endpoint.sessionCount;
     closeEndpoint = endpoint.close;
-    stopWatch = runtime.events.on((event) => endpoint.notify(event));
+    sessions = endpoint.sessions;
+    stopWatching.push(runtime.events.on((event) => endpoint.notify(event)));
   } else {
     protect('/sse', { timeout: false });
     protect('/messages');
     const endpoint = mountSse(app, runtime, metrics, inflight, limit);
     sessionCount = endpoint.sessionCount;
     closeEndpoint = endpoint.close;
+    sessions = endpoint.sessions;
   }
+  stopWatching.push(runtime.events.on((event) => event.type === 'reloaded' && applyReload(runtime, parts, sessions)));
 
   const { server, url } = await listen(app, { host: config.host, port: config.port, tls: config.tls });
   const urls = (kind === 'http-stream' ? endpoints : ['/sse']).map((path) => `${url}${path}`);
@@ -61,13 +70,28 @@ export async function serveHttp(runtime: Runtime, kind: 'http-stream' | 'sse'): 
     close: () =>
       (closing ??= (async () => {
         state.closing = true;
-        stopWatch();
+        for (const stop of stopWatching) stop();
         const stop = stopListening(server);
-        const drained = await inflight.idle(config.shutdownTimeoutSeconds * 1000);
+        const drained = await inflight.idle(runtime.config.transport.shutdownTimeoutSeconds * 1000);
         if (!drained) runtime.log.warn({ inFlight: inflight.size }, 'shutdown timeout reached; abandoning in-flight requests');
         await closeEndpoint();
         stop.force();
         await stop.closed;
       })()),
   };
+}
+
+/**
+ * After a reload: new session limits, and whatever a revoked API key had open (its sessions, its
+ * streams) is closed at once; the key itself stopped working with the swap.
+ */
+function applyReload(runtime: Runtime, parts: AppParts, sessions: OwnedSessions): void {
+  const { sessions: limits } = runtime.config.transport;
+  sessions.resize({ max: limits.max, idleTimeoutMs: limits.idleTimeoutSeconds * 1000 });
+  const keys = parts.keys();
+  const allowed = (owner: string | undefined) => (keys.enabled ? owner !== undefined && keys.labels.has(owner) : owner === undefined);
+  void sessions.closeWhere((session) => !allowed(session.owner)).then((closed) => {
+    if (closed > 0) runtime.log.info({ sessions: closed }, 'sessions of revoked API keys closed');
+  });
+  parts.responses.closeUnless(allowed);
 }

@@ -22,12 +22,28 @@ export interface SessionRegistryOptions {
  */
 export class SessionRegistry<T extends SessionEntry> {
   private readonly sessions = new Map<string, Tracked<T>>();
-  private readonly reaper: NodeJS.Timeout;
+  private readonly options: SessionRegistryOptions;
+  private reaper: NodeJS.Timeout;
 
-  constructor(private readonly options: SessionRegistryOptions) {
-    const every = Math.max(250, Math.min(30_000, Math.floor(options.idleTimeoutMs / 4)));
-    this.reaper = setInterval(() => void this.reapIdle(), every);
-    this.reaper.unref();
+  constructor(options: SessionRegistryOptions) {
+    this.options = { ...options };
+    this.reaper = this.startReaper();
+  }
+
+  private startReaper(): NodeJS.Timeout {
+    const every = Math.max(250, Math.min(30_000, Math.floor(this.options.idleTimeoutMs / 4)));
+    const reaper = setInterval(() => void this.reapIdle(), every);
+    reaper.unref();
+    return reaper;
+  }
+
+  /** New limits (after a reload): they apply to the next new session and the next idle check. */
+  resize(limits: { max: number; idleTimeoutMs: number }): void {
+    if (limits.max === this.options.max && limits.idleTimeoutMs === this.options.idleTimeoutMs) return;
+    this.options.max = limits.max;
+    this.options.idleTimeoutMs = limits.idleTimeoutMs;
+    clearInterval(this.reaper);
+    this.reaper = this.startReaper();
   }
 
   get size(): number {
@@ -83,6 +99,14 @@ export class SessionRegistry<T extends SessionEntry> {
         await tracked.entry.close().catch(() => undefined);
       }),
     );
+  }
+
+  /** Closes (and forgets) every session whose entry matches, e.g. those of a revoked key. */
+  async closeWhere(matches: (entry: T) => boolean): Promise<number> {
+    const closing = [...this.sessions].filter(([, tracked]) => matches(tracked.entry));
+    for (const [id] of closing) this.remove(id);
+    await Promise.all(closing.map(([, tracked]) => tracked.entry.close().catch(() => undefined)));
+    return closing.length;
   }
 
   async closeAll(): Promise<void> {

@@ -25,6 +25,8 @@ interface SseSession {
 
 export interface SseEndpoint {
   sessionCount(): number;
+  /** The open SSE connections. */
+  readonly sessions: SessionRegistry<{ owner: string | undefined; close(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ export function mountSse(app: Hono<AppEnv>, runtime: Runtime, metrics: Metrics, 
 
   return {
     sessionCount: () => sessions.size,
+    sessions,
     close: () => sessions.closeAll(),
   };
 }

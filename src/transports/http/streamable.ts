@@ -10,6 +10,7 @@ import {
 } from '@modelcontextprotocol/server';
 import type { Metrics } from '../../observability/metrics.js';
 import { createLiveMcpServer, createMcpServer } from '../../server/build-server.js';
+import { MAX_BODY_LIMIT_BYTES } from '../../config/schema.js';
 import type { ServerEvent } from '../../server/events.js';
 import type { Runtime } from '../../server/runtime.js';
 import { BoundedEventStore } from './event-store.js';
@@ -30,6 +31,8 @@ export interface StreamableRequest {
 export interface StreamableEndpoint {
   handle(input: StreamableRequest): Promise<Response>;
   sessionCount(): number;
+  /** The 2025 sessions (stateful mode). */
+  readonly sessions: SessionRegistry<{ owner: string | undefined; close(): Promise<void> }>;
   /**
    * Passes a reload or a module's notification to open 2026 subscriptions (each 2026 request is
    * served from the current snapshot). 2025 sessions are live servers: runtime.live reaches them.
@@ -52,7 +55,8 @@ interface LegacySession {
  */
 export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics): StreamableEndpoint {
   const { transport: config } = runtime.config;
-  const maxRequestBodySize = config.bodyLimitBytes;
+  // The body-limit middleware enforces transport.bodyLimitBytes (live); the SDK's own bound is the ceiling.
+  const maxRequestBodySize = MAX_BODY_LIMIT_BYTES;
   const onerror = (error: Error) => runtime.log.debug({ err: error }, 'streamable HTTP request error');
   const modern = createMcpHandler(() => createMcpServer(runtime), { legacy: 'reject', maxRequestBodySize, onerror });
   const stateless = config.sessions.mode === 'stateless' ? legacyStatelessFallback(() => createMcpServer(runtime), onerror, { maxRequestBodySize }) : undefined;
@@ -122,12 +126,14 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics): St
       return modern.fetch(input.request, input.authInfo ? { authInfo: input.authInfo } : {});
     },
     sessionCount: () => sessions.size,
+    sessions,
     notify(event) {
       if (event.type === 'resourceUpdated') return void modern.notify.resourceUpdated(event.uri);
-      const lists = event.type === 'reloaded' ? ['tools', 'resources', 'prompts'] : event.lists;
+      const lists = event.type === 'reloaded' ? event.change.lists : event.lists;
       if (lists.includes('tools')) modern.notify.toolsChanged();
       if (lists.includes('resources')) modern.notify.resourcesChanged();
       if (lists.includes('prompts')) modern.notify.promptsChanged();
+      if (event.type === 'reloaded') for (const uri of event.change.resourceUris) modern.notify.resourceUpdated(uri);
     },
     async close() {
       await sessions.closeAll();

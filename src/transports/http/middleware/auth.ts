@@ -9,8 +9,9 @@ import type { AppEnv } from '../types.js';
  * (for rate limiting). With keys, a missing or unknown token gets 401 and a Bearer challenge; a
  * valid one becomes the request's authInfo, carrying the key's label and never the key.
  */
-export function bearerAuth(keys: ApiKeys, metrics: Metrics): MiddlewareHandler<AppEnv> {
+export function bearerAuth(currentKeys: () => ApiKeys, metrics: Metrics): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    const keys = currentKeys();
     if (!keys.enabled) {
       c.set('clientId', `addr:${c.env.incoming.socket.remoteAddress ?? 'unknown'}`);
       return next();

@@ -4,13 +4,21 @@ import type { Metrics } from '../../../observability/metrics.js';
 import { jsonRpcError, SERVER_ERROR } from '../json-rpc-error.js';
 import type { AppEnv } from '../types.js';
 
-/** 413 for request bodies over the limit (declared Content-Length, or counted while streaming). */
-export function bodyLimit(maxBytes: number, metrics: Metrics): MiddlewareHandler<AppEnv> {
-  return honoBodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
-      metrics.rejected.inc({ reason: 'body_limit' });
-      return jsonRpcError(413, SERVER_ERROR, `Request body larger than ${maxBytes} bytes`);
-    },
-  });
+/** 413 for request bodies over the current limit (declared Content-Length, or counted while streaming). */
+export function bodyLimit(currentMaxBytes: () => number, metrics: Metrics): MiddlewareHandler<AppEnv> {
+  let limit: { maxBytes: number; check: MiddlewareHandler<AppEnv> } | undefined;
+  return (c, next) => {
+    const maxBytes = currentMaxBytes();
+    if (limit?.maxBytes !== maxBytes) {
+      const check = honoBodyLimit({
+        maxSize: maxBytes,
+        onError: () => {
+          metrics.rejected.inc({ reason: 'body_limit' });
+          return jsonRpcError(413, SERVER_ERROR, `Request body larger than ${maxBytes} bytes`);
+        },
+      });
+      limit = { maxBytes, check };
+    }
+    return limit.check(c, next);
+  };
 }

@@ -16,16 +16,26 @@ const ALLOWED_HEADER_PREFIX = 'mcp-param-';
 const EXPOSED_HEADERS = 'Mcp-Session-Id, Mcp-Protocol-Version, WWW-Authenticate, Retry-After';
 
 /**
- * CORS for the origins in `corsOrigins` ("*" for any). Preflights are answered here (204) with the
- * requested headers the MCP transports use; other origins get no CORS headers, so browsers refuse.
+ * CORS for the origins in `corsOrigins` ("*" for any; read per request, so a reload changes it).
+ * Preflights are answered here (204) with the requested headers the MCP transports use; other
+ * origins get no CORS headers, so browsers refuse.
  */
-export function cors(corsOrigins: readonly string[]): MiddlewareHandler<AppEnv> {
-  const any = corsOrigins.includes('*');
-  const listed = new Set(corsOrigins.map((o) => o.toLowerCase().replace(/\/$/, '')));
-  const allowed = (origin: string) => any || listed.has(origin.toLowerCase().replace(/\/$/, ''));
+export function cors(corsOrigins: () => readonly string[]): MiddlewareHandler<AppEnv> {
+  let seen: readonly string[] | undefined;
+  let allowed: (origin: string) => boolean = () => false;
+  const current = () => {
+    const origins = corsOrigins();
+    if (origins !== seen) {
+      seen = origins;
+      const any = origins.includes('*');
+      const listed = new Set(origins.map((o) => o.toLowerCase().replace(/\/$/, '')));
+      allowed = (origin) => any || listed.has(origin.toLowerCase().replace(/\/$/, ''));
+    }
+    return allowed;
+  };
   return async (c, next) => {
     const origin = c.req.header('origin');
-    const ok = origin !== undefined && allowed(origin);
+    const ok = origin !== undefined && current()(origin);
     if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
       if (!ok) return c.body(null, 204, { Vary: 'Origin' });
       return c.body(null, 204, {

@@ -6,17 +6,15 @@ import { storagePaths } from '../storage/engines.js';
 import type { Storage } from '../storage/types.js';
 
 /**
- * A running server answers `mcp-server --backup` (run by an operator while it serves): on SIGUSR2 it
- * writes the requested archives from its own open storage. Returns the function that stops listening.
+ * A running server answers `mcp-server --backup` (run by an operator while it serves): when asked
+ * (the CLI wires SIGUSR2 to it), it writes the requested archives from its own open storage, one
+ * round at a time. Returns the function that asks.
  */
-export function serveBackupRequests(config: Config, storage: Storage, log: Logger): () => void {
+export function backupAnswerer(config: Config, storage: Storage, log: Logger): () => Promise<void> {
   const { dataDir } = storagePaths(config.storage);
   let answering: Promise<void> = Promise.resolve();
-  const onSignal = () => {
-    answering = answering
+  return () =>
+    (answering = answering
       .then(() => answerBackupRequests(dataDir, (output) => backupStorage(storage, output, dataDir), log))
-      .catch((error: unknown) => log.error({ err: error }, 'answering backup requests failed'));
-  };
-  process.on('SIGUSR2', onSignal);
-  return () => process.off('SIGUSR2', onSignal);
+      .catch((error: unknown) => log.error({ err: error }, 'answering backup requests failed')));
 }

@@ -1,0 +1,191 @@
+import { createRequestStateCodec } from '@modelcontextprotocol/server';
+import { randomBytes } from 'node:crypto';
+import type { ConfigResult, LoadedConfig } from '../config/types.js';
+import { createEmbedder } from '../embedding/index.js';
+import { ModuleFileCache } from '../modules/file-cache.js';
+import { errorMessage } from '../modules/registry.js';
+import type { ListChanges } from '../modules/snapshot-diff.js';
+import { createReconfigurableLogger, type Logger } from '../observability/logger.js';
+import { createReloadMetrics } from '../observability/reload-metrics.js';
+import { openStorage } from '../storage/open.js';
+import { prepareTransport, startTransport, type TransportHandle } from '../transports/start.js';
+import { serverVersion } from '../version.js';
+import { backupAnswerer } from './backup-on-request.js';
+import { CoalescingRunner } from './coalescing-runner.js';
+import { ServerEvents } from './events.js';
+import { LiveServers } from './live-servers.js';
+import { loadRegistry } from './load-registry.js';
+import { prepareReload, refusedReport, type PreparedReload, type Serving } from './reload.js';
+import type { ReloadReport, ReloadTrigger } from './reload-report.js';
+import type { Runtime } from './runtime.js';
+import { TaskStore } from './tasks/store.js';
+import { watchForChanges, type Watching } from './watch.js';
+
+export interface HostOptions {
+  /** The config to start with. */
+  loaded: LoadedConfig;
+  /** Reads the config again (file and environment, with the start-time flags) for a reload. */
+  reread: () => ConfigResult;
+}
+
+export interface Host {
+  readonly runtime: Runtime;
+  /** Resolves with the exit code once the server stopped. */
+  readonly done: Promise<number>;
+  /** The one reload path; reloads run one at a time and overlapping requests share a run. */
+  reload(trigger: ReloadTrigger): Promise<ReloadReport>;
+  /** Answers pending `mcp-server --backup` requests for this data directory. */
+  answerBackupRequests(): void;
+  /** Graceful shutdown: drain the transport, close tasks and storage; `done` then resolves with `exitCode`. */
+  close(reason: string, exitCode?: number): Promise<void>;
+}
+
+/**
+ * Starts the server: storage, modules, runtime and transport, and owns them until close(). A
+ * reload swaps config and registry whole: requests read both when they start, so calls already
+ * running finish on the version they began with and open connections stay open.
+ */
+export async function startHost({ loaded, reread }: HostOptions): Promise<Host> {
+  const logger = createReconfigurableLogger(loaded.config.logging);
+  const { log } = logger;
+  prepareTransport(loaded.config, log);
+  const storage = await openStorage(loaded.config.storage, log, { waitForLock: true });
+  const cache = new ModuleFileCache();
+  const reloadMetrics = createReloadMetrics();
+  let serving: Serving;
+  let transport: TransportHandle | undefined;
+  try {
+    serving = { loaded, snapshot: await loadRegistry(loaded.config, 1, cache), generation: 1 };
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  for (const problem of serving.snapshot.problems) log.error({ file: problem.file }, `module not served: ${problem.reason}`);
+
+  const { config } = loaded;
+  const embedder = createEmbedder(config.storage.embedder);
+  const runtime: Runtime = {
+    get config() {
+      return serving.loaded.config;
+    },
+    log,
+    storage,
+    version: serverVersion,
+    embed: (text) => embedder.embed(text),
+    requestState: createRequestStateCodec({ key: config.server.requestStateSecret ?? randomBytes(32).toString('base64url'), ttlSeconds: 3600 }),
+    registry: () => serving.snapshot,
+    live: new LiveServers(),
+    events: new ServerEvents(),
+    tasks: new TaskStore(),
+    get generation() {
+      return serving.generation;
+    },
+    loadedConfig: () => serving.loaded,
+    reload: (trigger) => reloads.request(trigger),
+    reloadMetrics,
+  };
+  runtime.events.on((event) => runtime.live.handle(event));
+  const answerBackups = backupAnswerer(config, storage, log);
+
+  let watching: { key: string; watcher?: Watching } = { key: '' };
+  const watchChanges = async () => {
+    const { tools } = serving.loaded.config;
+    const targets = { dirs: tools.dirs, ...(serving.loaded.configFile ? { configFile: serving.loaded.configFile } : {}), debounceMs: tools.watchDebounceMs };
+    const key = JSON.stringify(tools.watch ? targets : null);
+    if (key === watching.key) return;
+    await watching.watcher?.close();
+    watching = { key };
+    if (tools.watch) watching.watcher = await watchForChanges(targets, () => void runtime.reload('watch'), log);
+  };
+
+  let closing = false;
+  let resolveDone: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => (resolveDone = resolve));
+  let closed: Promise<void> | undefined;
+  const close = (reason: string, exitCode = 0): Promise<void> =>
+    (closed ??= (async () => {
+      closing = true;
+      log.info({ reason }, 'shutting down');
+      const deadline = setTimeout(() => {
+        log.error('shutdown took too long; exiting');
+        resolveDone(1);
+      }, runtime.config.transport.shutdownTimeoutSeconds * 1000 + 2000);
+      deadline.unref();
+      await watching.watcher?.close().catch(() => undefined);
+      try {
+        await transport?.close();
+      } catch (error) {
+        log.warn({ err: error }, 'closing the transport failed');
+      }
+      runtime.tasks.close();
+      await storage.close();
+      clearTimeout(deadline);
+      log.info('stopped');
+      resolveDone(exitCode);
+    })());
+
+  const reloads = new CoalescingRunner<ReloadTrigger, ReloadReport>(async (triggers) => {
+    const started = performance.now();
+    const trigger = triggers[0]!;
+    let prepared: PreparedReload;
+    try {
+      prepared = await prepareReload(serving, trigger, reread, cache);
+    } catch (error) {
+      prepared = { report: refusedReport(trigger, serving.generation, [`reload failed: ${errorMessage(error)}`]) };
+    }
+    if (prepared.next && prepared.change && !closing) {
+      serving = prepared.next;
+      logger.reconfigure(serving.loaded.config.logging);
+      reloadMetrics.generation.set(serving.generation);
+      runtime.events.emit({ type: 'reloaded', change: prepared.change });
+      await watchChanges().catch((error: unknown) => log.warn({ err: error }, 'watching for changes failed'));
+    } else if (prepared.report.result === 'applied') {
+      prepared = { report: refusedReport(trigger, serving.generation, ['the server is shutting down']) };
+    }
+    const report = { ...prepared.report, durationMs: Math.round(performance.now() - started) };
+    reloadMetrics.reloads.inc({ trigger, result: report.result });
+    logReload(log, report, triggers.length);
+    return report;
+  });
+
+  try {
+    transport = await startTransport(runtime, (reason) => void close(reason));
+    await watchChanges();
+  } catch (error) {
+    await close('start-up failed', 1);
+    throw error;
+  }
+  log.info(
+    { transport: config.transport.type, storage: storage.engine, tools: serving.snapshot.tools.size, resources: serving.snapshot.resources.size + serving.snapshot.templates.size, prompts: serving.snapshot.prompts.size },
+    'mcp-server ready',
+  );
+  return { runtime, done, reload: runtime.reload, answerBackupRequests: () => void answerBackups(), close };
+}
+
+const counts = (changes: ListChanges) => ({ added: changes.added.length, removed: changes.removed.length, updated: changes.updated.length });
+
+/** One info line per applied reload, with the counts of what changed; refusals name every problem. */
+function logReload(log: Logger, report: ReloadReport, requests: number): void {
+  const { trigger, generation, durationMs: ms } = report;
+  if (report.result === 'refused') {
+    for (const problem of report.problems) log.error({ trigger }, `reload refused: ${problem}`);
+    log.error({ trigger, generation, problems: report.problems.length, ms }, `reload refused; still serving generation ${generation}`);
+    return;
+  }
+  for (const setting of report.restartRequired) log.warn({ setting }, `restart required: ${setting} changed; the running value stays until the server restarts`);
+  log.info(
+    {
+      trigger,
+      ...(requests > 1 ? { requests } : {}),
+      generation,
+      tools: counts(report.tools),
+      resources: counts(report.resources),
+      prompts: counts(report.prompts),
+      modulesImported: report.modulesImported.length,
+      settingsChanged: report.settingsChanged,
+      restartRequired: report.restartRequired,
+      ms,
+    },
+    'reloaded',
+  );
+}

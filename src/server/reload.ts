@@ -1,0 +1,87 @@
+import { formatProblems } from '../config/problems.js';
+import type { ConfigResult, LoadedConfig } from '../config/types.js';
+import type { ModuleFileCache } from '../modules/file-cache.js';
+import { errorMessage, formatModuleProblem, type RegistrySnapshot } from '../modules/registry.js';
+import { changedLists, diffSnapshots, type ListChanges } from '../modules/snapshot-diff.js';
+import type { RegistryChange } from './events.js';
+import { loadRegistry } from './load-registry.js';
+import type { ReloadReport, ReloadTrigger } from './reload-report.js';
+import { replacedResourceUris } from './served-resource.js';
+import { compareSettings } from './settings-change.js';
+
+/** What is being served: swapped whole by a reload, never changed in place. */
+export interface Serving {
+  readonly loaded: LoadedConfig;
+  readonly snapshot: RegistrySnapshot;
+  readonly generation: number;
+}
+
+export interface PreparedReload {
+  report: ReloadReport;
+  /** What to serve next, when the reload is to be applied. */
+  next?: Serving;
+  change?: RegistryChange;
+}
+
+const noChanges = (): ListChanges => ({ added: [], removed: [], updated: [] });
+
+/** A report of nothing done yet: refused, changing nothing, at `generation`. */
+export function refusedReport(trigger: ReloadTrigger, generation: number, problems: string[]): ReloadReport {
+  return {
+    trigger,
+    result: 'refused',
+    generation,
+    tools: noChanges(),
+    resources: noChanges(),
+    prompts: noChanges(),
+    modulesImported: [],
+    settingsChanged: [],
+    restartRequired: [],
+    problems,
+    durationMs: 0,
+  };
+}
+
+/**
+ * Everything a reload does before the swap, none of which touches what is served: re-read the
+ * config (file and environment; the start-time flags still win), validate it whole, re-discover
+ * the modules (importing only files whose content changed), and compare. A config problem, or a
+ * module problem the running version does not already have, refuses the reload.
+ */
+export async function prepareReload(running: Serving, trigger: ReloadTrigger, reread: () => ConfigResult, cache: ModuleFileCache): Promise<PreparedReload> {
+  const report = (fields: Partial<ReloadReport>): ReloadReport => ({ ...refusedReport(trigger, running.generation, []), ...fields });
+
+  const loaded = reread();
+  if (!loaded.ok) return { report: report({ problems: loaded.problems.map((problem) => formatProblems([problem])) }) };
+  const settings = compareSettings(running.loaded, loaded);
+  const generation = running.generation + 1;
+  let snapshot: RegistrySnapshot;
+  try {
+    snapshot = await loadRegistry(settings.applied.config, generation, cache);
+  } catch (error) {
+    return { report: report({ problems: [`loading modules failed: ${errorMessage(error)}`] }) };
+  }
+  const known = new Set(running.snapshot.problems.map(formatModuleProblem));
+  const problems = snapshot.problems.map(formatModuleProblem).filter((problem) => !known.has(problem));
+  if (problems.length > 0) return { report: report({ problems, modulesImported: [...snapshot.imported] }) };
+
+  const diff = diffSnapshots(running.snapshot, snapshot);
+  return {
+    next: { loaded: settings.applied, snapshot, generation },
+    change: {
+      previous: running.snapshot,
+      snapshot,
+      lists: changedLists(diff),
+      resourceUris: replacedResourceUris(running.snapshot, snapshot),
+      settings: settings.changed,
+    },
+    report: report({
+      result: 'applied',
+      generation,
+      ...diff,
+      modulesImported: [...snapshot.imported],
+      settingsChanged: settings.changed,
+      restartRequired: settings.restartRequired,
+    }),
+  };
+}
