@@ -4,15 +4,30 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/client';
 import { connectClient, startHttpServer, type HttpClientKind, type HttpServer } from './helpers/http-server.js';
+import { countChanges, listenToEverything, sleep, waitFor, type ChangeCounts } from './helpers/reload.js';
 
 const tool = (name: string) => `export default { name: '${name}', description: 'Reload test tool ${name}.', run: () => '${name}' };\n`;
+const prompt = `export const greet = { name: 'greet', description: 'Says hello', get: () => 'hello' };\n`;
+const resource = `export const a = { name: 'res_a', uri: 'test://a', read: () => 'A' };\n`;
 
-async function waitFor(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 60; attempt++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`timed out waiting for ${what}`);
+async function generation(server: HttpServer): Promise<number> {
+  const info = (await (await fetch(`${server.origin}/info`)).json()) as { generation: number };
+  return info.generation;
+}
+
+/** Sends SIGHUP and waits until the server serves the next generation. */
+async function reload(server: HttpServer): Promise<void> {
+  const before = await generation(server);
+  process.kill(server.pid, 'SIGHUP');
+  await waitFor(async () => (await generation(server)) === before + 1, `generation ${before + 1}`);
+}
+
+/** Waits for the expected counts, then a little longer: no further notification may arrive. */
+async function expectCounts(counts: ChangeCounts, expected: Omit<ChangeCounts, 'updated'> & { updated?: string[] }): Promise<void> {
+  const reached = () => counts.tools >= expected.tools && counts.resources >= expected.resources && counts.prompts >= expected.prompts;
+  await waitFor(reached, `list_changed counts ${JSON.stringify(expected)}`);
+  await sleep(400);
+  assert.deepEqual({ ...counts }, { updated: [], ...expected });
 }
 
 for (const [transport, kind] of [
@@ -23,25 +38,39 @@ for (const [transport, kind] of [
   describe(`SIGHUP reload reaches an open ${kind} client over ${transport}`, () => {
     let server: HttpServer;
     let client: Client;
-    let changes = 0;
+    let counts: ChangeCounts;
     before(async () => {
-      server = await startHttpServer({ transport, modules: { 'first.mjs': tool('first_tool') } });
+      server = await startHttpServer({ transport, modules: { 'first.mjs': tool('first_tool'), 'res.mjs': resource + prompt } });
       client = await connectClient(server, kind as HttpClientKind);
-      client.setNotificationHandler('notifications/tools/list_changed', () => void (changes += 1));
-      if (kind === 'modern') await client.listen({ toolsListChanged: true });
+      counts = countChanges(client);
+      if (kind === 'modern') await listenToEverything(client, ['test://a']);
+      else await client.subscribeResource({ uri: 'test://a' });
     });
     after(async () => {
       await client?.close();
       await server?.stop();
     });
 
-    it('serves the new tool and tells the client its tool list changed', async () => {
+    it('serves a new tool; the client hears exactly one tools/list_changed and nothing about unchanged lists', async () => {
       await writeFile(path.join(server.dir, 'tools', 'second.mjs'), tool('second_tool'));
-      process.kill(server.pid, 'SIGHUP');
-      await waitFor(async () => (await client.listTools()).tools.some((t) => t.name === 'second_tool'), 'second_tool to be listed');
-      await waitFor(() => changes > 0, 'notifications/tools/list_changed');
+      await reload(server);
       const result = await client.callTool({ name: 'second_tool', arguments: {} });
       assert.deepEqual(result.content, [{ type: 'text', text: 'second_tool' }]);
+      await expectCounts(counts, { tools: 1, resources: 0, prompts: 0 });
+    });
+
+    it('a removed subscribed resource: one resources/list_changed and resources/updated for it; reading it then fails', async () => {
+      await writeFile(path.join(server.dir, 'tools', 'res.mjs'), prompt); // the prompt is re-imported but lists the same
+      await reload(server);
+      await expectCounts(counts, { tools: 1, resources: 1, prompts: 0, updated: ['test://a'] });
+      await assert.rejects(client.readResource({ uri: 'test://a' }), /not found/i);
+      assert.equal((await client.getPrompt({ name: 'greet' })).messages.length, 1);
+    });
+
+    it('POST /admin/reload is off without admin keys', async () => {
+      const response = await fetch(`${server.origin}/admin/reload`, { method: 'POST' });
+      assert.equal(response.status, 404);
+      await response.body?.cancel();
     });
   });
 }

@@ -2,24 +2,17 @@ import assert from 'node:assert/strict';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { countChanges, listenToEverything, reloadLines, sleep, waitFor, type ChangeCounts } from './helpers/reload.js';
 import { ERAS, startStdioServer, tempDir, textOf, type StdioServer } from './helpers/stdio-server.js';
 
 const tool = (name: string, answer: string) => `export default { name: '${name}', description: 'Answers ${answer} (reload test).', run: () => '${answer}' };\n`;
-
-async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 for (const era of ERAS) {
   describe(`SIGHUP reloads modules in place (${era} client over stdio)`, () => {
     let server: StdioServer;
     let root: { dir: string; cleanup: () => Promise<void> };
     let toolsDir: string;
-    const changes: string[] = [];
+    let counts: ChangeCounts;
 
     before(async () => {
       root = await tempDir();
@@ -28,28 +21,45 @@ for (const era of ERAS) {
       await writeFile(path.join(toolsDir, 'alpha.mjs'), tool('alpha', 'alpha v1'));
       await writeFile(path.join(toolsDir, 'gamma.mjs'), tool('gamma', 'gamma v1'));
       server = await startStdioServer({ era, args: ['--tools-dir', toolsDir, '--data-dir', path.join(root.dir, 'data')] });
-      server.client.setNotificationHandler('notifications/tools/list_changed', () => void changes.push('tools'));
+      counts = countChanges(server.client);
+      if (era === 'modern') await listenToEverything(server.client);
     });
     after(async () => {
       await server?.close();
       await root?.cleanup();
     });
 
-    it('adds, changes and removes tools on the open connection without reconnecting', async () => {
+    it('adds, changes and removes tools on the open connection without reconnecting; one tools/list_changed', async () => {
       assert.equal(textOf(await server.client.callTool({ name: 'alpha', arguments: {} })), 'alpha v1');
       await writeFile(path.join(toolsDir, 'alpha.mjs'), tool('alpha', 'alpha v2'));
       await writeFile(path.join(toolsDir, 'beta.mjs'), tool('beta', 'beta v1'));
       await rm(path.join(toolsDir, 'gamma.mjs'));
       process.kill(server.pid, 'SIGHUP');
 
-      const names = async () => (await server.client.listTools()).tools.map((t) => t.name);
-      await waitFor(async () => (await names()).includes('beta'), 'beta to appear');
-      assert.ok(!(await names()).includes('gamma'), 'a removed module is no longer served');
+      await waitFor(() => reloadLines(server.stderr()).length === 1, 'the reload');
+      const names = (await server.client.listTools()).tools.map((t) => t.name);
+      assert.ok(names.includes('beta') && !names.includes('gamma'), names.join());
       assert.equal(textOf(await server.client.callTool({ name: 'alpha', arguments: {} })), 'alpha v2');
       assert.equal(textOf(await server.client.callTool({ name: 'beta', arguments: {} })), 'beta v1');
-      assert.equal(textOf(await server.client.callTool({ name: 'kv_set', arguments: { key: 'k', value: 1 } })).length > 0, true, 'built-ins still served');
-      if (era === 'legacy') await waitFor(async () => changes.length > 0, 'a tools/list_changed notification');
-      assert.match(server.stderr(), /"msg":"reloaded"/);
+      assert.ok(textOf(await server.client.callTool({ name: 'kv_set', arguments: { key: 'k', value: 1 } })).length > 0, 'built-ins still served');
+      await waitFor(() => counts.tools === 1, 'a tools/list_changed notification');
+      await sleep(400);
+      assert.deepEqual({ ...counts }, { tools: 1, resources: 0, prompts: 0, updated: [] });
+
+      const [line] = reloadLines(server.stderr());
+      assert.equal(line!.trigger, 'signal');
+      assert.equal(line!.generation, 2);
+      assert.deepEqual(line!.tools, { added: 1, removed: 1, updated: 1 }, 'alpha lists a new description');
+      assert.equal(line!.modulesImported, 2);
+    });
+
+    it('a reload that changes nothing imports nothing and tells nobody', async () => {
+      process.kill(server.pid, 'SIGHUP');
+      await waitFor(() => reloadLines(server.stderr()).length === 2, 'the second reload');
+      await sleep(400);
+      const [, line] = reloadLines(server.stderr());
+      assert.deepEqual([line!.modulesImported, line!.tools], [0, { added: 0, removed: 0, updated: 0 }]);
+      assert.equal(counts.tools, 1);
     });
   });
 }

@@ -149,8 +149,8 @@ export async function startHost({ loaded, reread }: HostOptions): Promise<Host> 
   });
 
   try {
-    transport = await startTransport(runtime, (reason) => void close(reason));
     await watchChanges();
+    transport = await startTransport(runtime, (reason) => void close(reason));
   } catch (error) {
     await close('start-up failed', 1);
     throw error;

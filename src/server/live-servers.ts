@@ -72,7 +72,7 @@ export class ServerRegistrations {
       this.muted = false;
     }
     this.listChanged(change.lists);
-    for (const uri of this.staleSubscriptions(change)) this.resourceUpdated(uri);
+    for (const uri of this.staleSubscriptions(change)) this.sendResourceUpdated(uri);
   }
 
   listChanged(lists: readonly ListName[]): void {
@@ -82,6 +82,10 @@ export class ServerRegistrations {
   resourceUpdated(uri: string): void {
     // a 2026 connection's listen router delivers only to subscriptions that asked for this URI
     if (this.era === 'legacy' && !this.subscriptions.has(uri)) return;
+    this.sendResourceUpdated(uri);
+  }
+
+  private sendResourceUpdated(uri: string): void {
     this.server.server.sendResourceUpdated({ uri }).catch(() => undefined);
   }
 

@@ -23,6 +23,8 @@ export interface HttpServerOptions {
   addressFlags?: boolean;
   /** The port the server will listen on (default: a free one). */
   port?: number;
+  /** --log-level to pass (default info); null passes none, so the config file decides. */
+  logLevel?: string | null;
 }
 
 export interface HttpServer {
@@ -52,7 +54,8 @@ export async function freePort(): Promise<number> {
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'mcp-http-test-'));
   const addressFlags = options.addressFlags ?? true;
-  const args = [binary, '--data-dir', path.join(dir, 'data'), ...(addressFlags ? ['--transport', options.transport, '--host', '127.0.0.1', '--log-level', 'info'] : [])];
+  const logLevel = options.logLevel === undefined ? 'info' : options.logLevel;
+  const args = [binary, '--data-dir', path.join(dir, 'data'), ...(addressFlags ? ['--transport', options.transport, '--host', '127.0.0.1', ...(logLevel === null ? [] : ['--log-level', logLevel])] : [])];
   for (const [name, contents] of Object.entries(options.files ?? {})) {
     await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
     await writeFile(path.join(dir, name), contents);
