@@ -4,8 +4,7 @@ import type { ConfigResult, LoadedConfig } from '../config/types.js';
 import { createEmbedder } from '../embedding/index.js';
 import { ModuleFileCache } from '../modules/file-cache.js';
 import { errorMessage } from '../modules/registry.js';
-import type { ListChanges } from '../modules/snapshot-diff.js';
-import { createReconfigurableLogger, type Logger } from '../observability/logger.js';
+import { createReconfigurableLogger } from '../observability/logger.js';
 import { createReloadMetrics } from '../observability/reload-metrics.js';
 import { openStorage } from '../storage/open.js';
 import { prepareTransport, startTransport, type TransportHandle } from '../transports/start.js';
@@ -16,10 +15,10 @@ import { ServerEvents } from './events.js';
 import { LiveServers } from './live-servers.js';
 import { loadRegistry } from './load-registry.js';
 import { prepareReload, refusedReport, type PreparedReload, type Serving } from './reload.js';
-import type { ReloadReport, ReloadTrigger } from './reload-report.js';
+import { logReload, type ReloadReport, type ReloadTrigger } from './reload-report.js';
 import type { Runtime } from './runtime.js';
 import { TaskStore } from './tasks/store.js';
-import { watchForChanges, type Watching } from './watch.js';
+import { ConfiguredWatcher } from './watch.js';
 
 export interface HostOptions {
   /** The config to start with. */
@@ -87,16 +86,7 @@ export async function startHost({ loaded, reread }: HostOptions): Promise<Host> 
   runtime.events.on((event) => runtime.live.handle(event));
   const answerBackups = backupAnswerer(config, storage, log);
 
-  let watching: { key: string; watcher?: Watching } = { key: '' };
-  const watchChanges = async () => {
-    const { tools } = serving.loaded.config;
-    const targets = { dirs: tools.dirs, ...(serving.loaded.configFile ? { configFile: serving.loaded.configFile } : {}), debounceMs: tools.watchDebounceMs };
-    const key = JSON.stringify(tools.watch ? targets : null);
-    if (key === watching.key) return;
-    await watching.watcher?.close();
-    watching = { key };
-    if (tools.watch) watching.watcher = await watchForChanges(targets, () => void runtime.reload('watch'), log);
-  };
+  const watcher = new ConfiguredWatcher(() => void runtime.reload('watch'), log);
 
   let closing = false;
   let resolveDone: (code: number) => void = () => undefined;
@@ -111,7 +101,7 @@ export async function startHost({ loaded, reread }: HostOptions): Promise<Host> 
         resolveDone(1);
       }, runtime.config.transport.shutdownTimeoutSeconds * 1000 + 2000);
       deadline.unref();
-      await watching.watcher?.close().catch(() => undefined);
+      await watcher.close().catch(() => undefined);
       try {
         await transport?.close();
       } catch (error) {
@@ -138,7 +128,7 @@ export async function startHost({ loaded, reread }: HostOptions): Promise<Host> 
       logger.reconfigure(serving.loaded.config.logging);
       reloadMetrics.generation.set(serving.generation);
       runtime.events.emit({ type: 'reloaded', change: prepared.change });
-      await watchChanges().catch((error: unknown) => log.warn({ err: error }, 'watching for changes failed'));
+      await watcher.follow(serving.loaded).catch((error: unknown) => log.warn({ err: error }, 'watching for changes failed'));
     } else if (prepared.report.result === 'applied') {
       prepared = { report: refusedReport(trigger, serving.generation, ['the server is shutting down']) };
     }
@@ -149,7 +139,7 @@ export async function startHost({ loaded, reread }: HostOptions): Promise<Host> 
   });
 
   try {
-    await watchChanges();
+    await watcher.follow(serving.loaded);
     transport = await startTransport(runtime, (reason) => void close(reason));
   } catch (error) {
     await close('start-up failed', 1);
@@ -160,32 +150,4 @@ export async function startHost({ loaded, reread }: HostOptions): Promise<Host> 
     'mcp-server ready',
   );
   return { runtime, done, reload: runtime.reload, answerBackupRequests: () => void answerBackups(), close };
-}
-
-const counts = (changes: ListChanges) => ({ added: changes.added.length, removed: changes.removed.length, updated: changes.updated.length });
-
-/** One info line per applied reload, with the counts of what changed; refusals name every problem. */
-function logReload(log: Logger, report: ReloadReport, requests: number): void {
-  const { trigger, generation, durationMs: ms } = report;
-  if (report.result === 'refused') {
-    for (const problem of report.problems) log.error({ trigger }, `reload refused: ${problem}`);
-    log.error({ trigger, generation, problems: report.problems.length, ms }, `reload refused; still serving generation ${generation}`);
-    return;
-  }
-  for (const setting of report.restartRequired) log.warn({ setting }, `restart required: ${setting} changed; the running value stays until the server restarts`);
-  log.info(
-    {
-      trigger,
-      ...(requests > 1 ? { requests } : {}),
-      generation,
-      tools: counts(report.tools),
-      resources: counts(report.resources),
-      prompts: counts(report.prompts),
-      modulesImported: report.modulesImported.length,
-      settingsChanged: report.settingsChanged,
-      restartRequired: report.restartRequired,
-      ms,
-    },
-    'reloaded',
-  );
 }

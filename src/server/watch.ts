@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { isModuleFileName, isSkippedDirName } from '../modules/discover.js';
+import type { LoadedConfig } from '../config/types.js';
 import type { Logger } from '../observability/logger.js';
 
 export interface WatchTargets {
@@ -63,4 +64,35 @@ export async function watchForChanges(targets: WatchTargets, onChange: () => voi
       await watcher.close();
     },
   };
+}
+
+/**
+ * The watching a running config asks for (tools.watch, tools.dirs, the config file,
+ * tools.watchDebounceMs): follow() each config the server runs, and it starts, moves or stops.
+ */
+export class ConfiguredWatcher {
+  private key = JSON.stringify(null);
+  private watching: Watching | undefined;
+
+  constructor(
+    private readonly onChange: () => void,
+    private readonly log: Logger,
+  ) {}
+
+  async follow(loaded: LoadedConfig): Promise<void> {
+    const { tools } = loaded.config;
+    const targets: WatchTargets = { dirs: tools.dirs, ...(loaded.configFile ? { configFile: loaded.configFile } : {}), debounceMs: tools.watchDebounceMs };
+    const key = JSON.stringify(tools.watch ? targets : null);
+    if (key === this.key) return;
+    await this.close();
+    this.key = key;
+    if (tools.watch) this.watching = await watchForChanges(targets, this.onChange, this.log);
+  }
+
+  async close(): Promise<void> {
+    const watching = this.watching;
+    this.watching = undefined;
+    this.key = JSON.stringify(null);
+    await watching?.close();
+  }
 }
