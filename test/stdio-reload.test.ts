@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { countChanges, listenToEverything, reloadLines, sleep, waitFor, type ChangeCounts } from './helpers/reload.js';
 import { ERAS, startStdioServer, tempDir, textOf, type StdioServer } from './helpers/stdio-server.js';
 
+const resource = `export const a = { name: 'res_a', uri: 'test://a', read: () => 'A' };\n`;
 const tool = (name: string, answer: string) => `export default { name: '${name}', description: 'Answers ${answer} (reload test).', run: () => '${answer}' };\n`;
 
 for (const era of ERAS) {
@@ -20,9 +21,11 @@ for (const era of ERAS) {
       await mkdir(toolsDir);
       await writeFile(path.join(toolsDir, 'alpha.mjs'), tool('alpha', 'alpha v1'));
       await writeFile(path.join(toolsDir, 'gamma.mjs'), tool('gamma', 'gamma v1'));
+      await writeFile(path.join(toolsDir, 'res.mjs'), resource);
       server = await startStdioServer({ era, args: ['--tools-dir', toolsDir, '--data-dir', path.join(root.dir, 'data')] });
       counts = countChanges(server.client);
-      if (era === 'modern') await listenToEverything(server.client);
+      if (era === 'modern') await listenToEverything(server.client, ['test://a']);
+      else await server.client.subscribeResource({ uri: 'test://a' });
     });
     after(async () => {
       await server?.close();
@@ -60,6 +63,15 @@ for (const era of ERAS) {
       const [, line] = reloadLines(server.stderr());
       assert.deepEqual([line!.modulesImported, line!.tools], [0, { added: 0, removed: 0, updated: 0 }]);
       assert.equal(counts.tools, 1);
+    });
+
+    it('a removed subscribed resource: one resources/list_changed and resources/updated for it', async () => {
+      await rm(path.join(toolsDir, 'res.mjs'));
+      process.kill(server.pid, 'SIGHUP');
+      await waitFor(() => counts.resources === 1 && counts.updated.length === 1, 'resources/list_changed and resources/updated');
+      await sleep(400);
+      assert.deepEqual({ ...counts }, { tools: 1, resources: 1, prompts: 0, updated: ['test://a'] });
+      await assert.rejects(server.client.readResource({ uri: 'test://a' }), /not found/i);
     });
   });
 }
