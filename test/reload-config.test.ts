@@ -35,6 +35,7 @@ interface Report {
   settingsChanged: string[];
   restartRequired: string[];
   problems: string[];
+  warnings: string[];
 }
 
 describe('reloading the config: live settings, restart-required ones, refused reloads, the admin endpoints', () => {
@@ -145,9 +146,13 @@ describe('reloading the config: live settings, restart-required ones, refused re
     assert.equal((await info()).generation, 3);
 
     await write('tools/one.mjs', tool('one_tool', 'one v2'));
+    await write('config.yaml', `${good}cache: { ttl: 60 }\n`); // read, with a warning: this server has no use for it
     ({ status, report } = await adminReload());
     assert.equal(status, 200);
     assert.equal(report.generation, 4);
+    assert.equal(report.warnings.length, 1);
+    assert.match(report.warnings[0]!, /config\.yaml:\d+:\d+: cache: /);
+    assert.match(server.stderr(), /"msg":"config warning: [^"]*config\.yaml:\d+:\d+: cache: /);
     assert.equal(textOf(await client.callTool({ name: 'one_tool', arguments: {} })), 'one v2');
   });
 

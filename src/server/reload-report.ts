@@ -21,6 +21,8 @@ export interface ReloadReport {
   restartRequired: string[];
   /** Why the reload was refused, in the words of --validate-config. */
   problems: string[];
+  /** Config warnings the running config did not have (old key names, unknown MCP_* variables...). */
+  warnings: string[];
   durationMs: number;
 }
 
@@ -37,6 +39,7 @@ export function logReload(log: Logger, report: ReloadReport, requests: number): 
     log.error({ trigger, generation, problems: report.problems.length, ms }, `reload refused; still serving generation ${generation}`);
     return;
   }
+  for (const warning of report.warnings) log.warn(`config warning: ${warning}`);
   for (const setting of report.restartRequired) log.warn({ setting }, `restart required: ${setting} changed; the running value stays until the server restarts`);
   log.info(
     {

@@ -1,5 +1,5 @@
 import { formatProblems } from '../config/problems.js';
-import type { ConfigResult, LoadedConfig } from '../config/types.js';
+import type { ConfigProblem, ConfigResult, LoadedConfig } from '../config/types.js';
 import type { ModuleFileCache } from '../modules/file-cache.js';
 import { errorMessage, formatModuleProblem, type RegistrySnapshot } from '../modules/registry.js';
 import { changedLists, diffSnapshots, type ListChanges } from '../modules/snapshot-diff.js';
@@ -23,6 +23,12 @@ export interface PreparedReload {
   change?: RegistryChange;
 }
 
+/** The lines of `lines` that `before` does not have. */
+function notIn(lines: readonly string[], before: readonly string[]): string[] {
+  const seen = new Set(before);
+  return lines.filter((line) => !seen.has(line));
+}
+
 const noChanges = (): ListChanges => ({ added: [], removed: [], updated: [] });
 
 /** A report of nothing done yet: refused, changing nothing, at `generation`. */
@@ -38,6 +44,7 @@ export function refusedReport(trigger: ReloadTrigger, generation: number, proble
     settingsChanged: [],
     restartRequired: [],
     problems,
+    warnings: [],
     durationMs: 0,
   };
 }
@@ -61,11 +68,12 @@ export async function prepareReload(running: Serving, trigger: ReloadTrigger, re
   } catch (error) {
     return { report: report({ problems: [`loading modules failed: ${errorMessage(error)}`] }) };
   }
-  const known = new Set(running.snapshot.problems.map(formatModuleProblem));
-  const problems = snapshot.problems.map(formatModuleProblem).filter((problem) => !known.has(problem));
+  const problems = notIn(snapshot.problems.map(formatModuleProblem), running.snapshot.problems.map(formatModuleProblem));
   if (problems.length > 0) return { report: report({ problems, modulesImported: [...snapshot.imported] }) };
 
   const diff = diffSnapshots(running.snapshot, snapshot);
+  const asLine = (warning: ConfigProblem) => formatProblems([warning]);
+  const warnings = notIn(loaded.warnings.map(asLine), running.loaded.warnings.map(asLine));
   return {
     next: { loaded: settings.applied, snapshot, generation },
     change: {
@@ -82,6 +90,7 @@ export async function prepareReload(running: Serving, trigger: ReloadTrigger, re
       modulesImported: [...snapshot.imported],
       settingsChanged: settings.changed,
       restartRequired: settings.restartRequired,
+      warnings,
     }),
   };
 }

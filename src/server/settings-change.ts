@@ -14,6 +14,7 @@ export const RESTART_REQUIRED: readonly string[] = [
   'transport.publicBasePath',
   'transport.sessions.mode',
   'transport.eventStore',
+  'transport.maxConcurrentRequests',
   'server.requestStateSecret',
   'storage',
 ];
