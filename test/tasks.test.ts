@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TaskLimitError, TaskStore } from '../src/server/tasks/store.js';
 import { startHttpServer, type HttpServer } from './helpers/http-server.js';
+import { modernRpc, type ModernRpc, type RpcResponse } from './helpers/modern-rpc.js';
 
 /** The Tasks extension (SEP-2663) over the 2026-07-28 wire, driven with raw JSON-RPC (the SDK client rejects task results). */
 const TASKS = 'io.modelcontextprotocol/tasks';
-const VERSION = '2026-07-28';
 
 const MODULE = `
 const sleep = (ms, signal) => new Promise((resolve, reject) => {
@@ -34,46 +34,19 @@ export default [
 ];
 `;
 
-interface RpcResponse {
-  result?: Record<string, any>;
-  error?: { code: number; message: string; data?: any };
-}
-
 describe('Tasks extension (2026-07-28)', () => {
   let server: HttpServer;
-  let id = 0;
+  let send: ModernRpc;
   before(async () => {
     server = await startHttpServer({ transport: 'http-stream', config: 'tools:\n  builtins: false\n', modules: { 'tasks.mjs': MODULE } });
+    send = modernRpc(server.origin);
   });
   after(async () => {
     await server?.stop();
   });
 
-  async function rpc(method: string, params: Record<string, unknown> = {}, extensions = true): Promise<RpcResponse> {
-    const name = (params.name ?? params.taskId) as string | undefined;
-    const capabilities = extensions ? { elicitation: {}, extensions: { [TASKS]: {} } } : {};
-    const body = {
-      jsonrpc: '2.0',
-      id: ++id,
-      method,
-      params: {
-        ...params,
-        _meta: { 'io.modelcontextprotocol/protocolVersion': VERSION, 'io.modelcontextprotocol/clientInfo': { name: 'tasks-test', version: '1.0.0' }, 'io.modelcontextprotocol/clientCapabilities': capabilities },
-      },
-    };
-    const response = await fetch(`${server.origin}/mcp`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'MCP-Protocol-Version': VERSION, 'Mcp-Method': method, ...(name ? { 'Mcp-Name': name } : {}) },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const text = await response.text();
-    if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) return JSON.parse(text) as RpcResponse;
-    const messages = text.split('\n').filter((line) => line.startsWith('data:')).map((line) => JSON.parse(line.slice(5)) as RpcResponse & { id?: number });
-    const answer = messages.find((message) => message.id === body.id);
-    assert.ok(answer, `no response in the SSE stream: ${text}`);
-    return answer;
-  }
+  const rpc = (method: string, params: Record<string, unknown> = {}, extensions = true): Promise<RpcResponse> =>
+    send(method, params, extensions ? { elicitation: {}, extensions: { [TASKS]: {} } } : {});
 
   const call = async (method: string, params: Record<string, unknown> = {}) => {
     const response = await rpc(method, params);

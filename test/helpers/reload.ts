@@ -1,14 +1,6 @@
-import assert from 'node:assert/strict';
 import type { Client } from '@modelcontextprotocol/client';
 
-/** Polls `check` every `intervalMs` until it holds; fails after `attempts` tries. */
-export async function waitFor(check: () => Promise<boolean> | boolean, what: string, { attempts = 100, intervalMs = 100 } = {}): Promise<void> {
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
+export { waitFor } from './wait.js';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
