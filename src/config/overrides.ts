@@ -46,15 +46,21 @@ export function coerce(raw: string | readonly string[], kind: ValueKind): Coerce
     case 'number':
       return NUMBER.test(text) ? { ok: true, value: Number(text) } : { ok: false, message: `expected a number, got ${JSON.stringify(text)}` };
     case 'list':
-      return { ok: true, value: items.flatMap((item) => splitList(item, [','])) };
+      return nonEmpty(items.flatMap((item) => splitList(item, [','])), text);
     case 'items':
       return { ok: true, value: items.filter((item) => item.trim() !== '') };
     case 'pathList':
-      return { ok: true, value: items.flatMap((item) => splitList(item, [',', delimiter])) };
+      return nonEmpty(items.flatMap((item) => splitList(item, [',', delimiter])), text);
     case 'switch':
       // a flag without a value: given means on
       return { ok: true, value: true };
   }
+}
+
+/** A list that is set but holds nothing (MCP_API_KEY=",") is a mistake, not a way to switch something off. */
+function nonEmpty(values: string[], text: string): Coerced {
+  if (values.length > 0) return { ok: true, value: values };
+  return { ok: false, message: `expected comma-separated values, got ${JSON.stringify(text)} with none in it (unset the variable to leave the list empty)` };
 }
 
 /** Reads each present raw value into an override, or a problem naming its variable or flag. */

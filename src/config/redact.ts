@@ -3,11 +3,34 @@ import type { PathSegment } from './types.js';
 
 export const REDACTED = '[redacted]';
 
-/** Module settings have no schema here, so names that usually hold credentials are treated as secret. */
-const SECRET_NAME = /secret|passw|token|credential|api[-_]?key|private[-_]?key|auth/i;
+/**
+ * Module settings have no schema here, so a setting whose name says it holds a credential is
+ * treated as secret: one of its words (apiKey -> api, key; db_password -> db, password) is a secret
+ * word, or the name contains a fragment that only credentials use (dbpassword, apikey). Erring on
+ * the side of hiding: `keyPrefix` is hidden too, and --print-config still says where it came from.
+ */
+const SECRET_WORDS = new Set([
+  'key', 'keys', 'apikey', 'privatekey', 'secret', 'secrets', 'password', 'passwords', 'passwd', 'pwd', 'pass', 'passphrase',
+  'token', 'tokens', 'bearer', 'dsn', 'credential', 'credentials', 'auth', 'authorization', 'cookie', 'cookies', 'jwt', 'otp',
+]);
+const SECRET_FRAGMENT = /secret|passw|passphrase|pwd|credential|api[-_]?key|private[-_]?key|access[-_]?key|bearer|connection[-_]?string/i;
+
+/** `apiKey` -> [api, key]; `DB_PASSWORD` -> [db, password]; `OAuthToken` -> [o, auth, token]. */
+function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+export function looksSecret(name: string): boolean {
+  return SECRET_FRAGMENT.test(name) || words(name).some((word) => SECRET_WORDS.has(word));
+}
 
 /** Whether the value at `path` must never be shown: marked secret() in the schema, or a credential-like module setting. */
 export function isRedactedPath(path: readonly PathSegment[]): boolean {
-  if (path[0] === 'modules') return path.some((segment) => typeof segment === 'string' && SECRET_NAME.test(segment));
+  if (path[0] === 'modules') return path.some((segment) => typeof segment === 'string' && looksSecret(segment));
   return isSecretPath(path);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { looseEnum } from './enums.js';
+import { MAX_TIMER_SECONDS } from '../timers.js';
 
 /**
  * The one source of truth for configuration. Every key has a default and a description;
@@ -15,7 +16,11 @@ const endpointPath = z.string().startsWith('/');
 const port = z.number().int().min(0).max(65535);
 /** The largest transport.bodyLimitBytes allowed. */
 export const MAX_BODY_LIMIT_BYTES = 100 * 1024 * 1024;
-const positiveSeconds = z.number().positive().max(86_400 * 365);
+/** Durations feed Node timers, which cannot wait longer than 2^31-1 ms. */
+const positiveSeconds = z
+  .number()
+  .positive()
+  .max(MAX_TIMER_SECONDS, `must be at most ${MAX_TIMER_SECONDS} seconds (about 24.8 days, the longest a timer can wait)`);
 
 export const transportTypes = ['stdio', 'sse', 'http-stream'] as const;
 export const storageTypes = ['lowdb', 'lancedb', 'duckdb'] as const;
@@ -143,6 +148,9 @@ const toolsSchema = z
     timeoutSeconds: positiveSeconds.default(30).describe('A tool call running longer is cancelled and answered with an error.'),
     watch: z.boolean().default(false).describe('Reload when a module file under tools.dirs or the config file changes (also --watch); for module development.'),
     watchDebounceMs: z.number().int().min(10).max(60_000).default(200).describe('With watch: changes within this many milliseconds of each other become one reload.'),
+    importTimeoutSeconds: positiveSeconds
+      .default(30)
+      .describe('A module file that takes longer to load (e.g. a top-level await that never settles) is reported and not served; the others are.'),
   })
   .prefault({});
 

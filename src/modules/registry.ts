@@ -3,6 +3,8 @@ import { discoverModuleFiles } from './discover.js';
 import { matchesAny } from './glob.js';
 import { ModuleFileCache, type FileLoad, type ModuleProblem } from './file-cache.js';
 import { importVersion } from './import-module.js';
+import { inModuleScope } from './module-scope.js';
+import { timerDelay } from '../timers.js';
 import { classify, definitionsOf, type LoadedDefinition, type LoadedPrompt, type LoadedResource, type LoadedTemplate, type LoadedTool } from './normalize.js';
 
 export type { ModuleProblem } from './file-cache.js';
@@ -30,6 +32,8 @@ export interface RegistryOptions {
   generation: number;
   /** Loads of earlier builds, reused for files whose content did not change (default: none). */
   cache?: ModuleFileCache;
+  /** How long one file may take to load (its top-level code, including top-level await); default 30 s. */
+  importTimeoutMs?: number;
 }
 
 export async function buildRegistry(options: RegistryOptions): Promise<RegistrySnapshot> {
@@ -44,7 +48,7 @@ export async function buildRegistry(options: RegistryOptions): Promise<RegistryS
   const uris = new Map<string, LoadedResource>();
 
   for (const file of files) {
-    const { load, imported: fresh } = await cache.load(file, (version) => loadFile(file, version));
+    const { load, imported: fresh } = await cache.load(file, (version) => loadFile(file, version, options.importTimeoutMs ?? 30_000));
     if (fresh) imported.push(file);
     problems.push(...load.problems);
     for (const definition of load.definitions) {
@@ -75,13 +79,14 @@ export async function buildRegistry(options: RegistryOptions): Promise<RegistryS
   });
 }
 
-async function loadFile(file: string, version: string): Promise<FileLoad> {
+async function loadFile(file: string, version: string, importTimeoutMs: number): Promise<FileLoad> {
   const source = { file, moduleName: path.basename(file).replace(/\.[^.]+$/, '') };
   let exported: unknown[];
   try {
-    exported = await definitionsOf(await importVersion(file, version));
+    const loading = inModuleScope({ file, module: source.moduleName, operation: 'import' }, async () => definitionsOf(await importVersion(file, version)));
+    exported = await withinTime(loading, importTimeoutMs);
   } catch (error) {
-    return { definitions: [], problems: [{ file, reason: `failed to load: ${errorMessage(error)}` }] };
+    return { definitions: [], problems: [{ file, reason: error instanceof ImportTimeout ? error.message : `failed to load: ${errorMessage(error)}` }] };
   }
   if (exported.length === 0) {
     return { definitions: [], problems: [{ file, reason: 'exports no definitions (export a tool, resource, resource template or prompt object)' }] };
@@ -100,6 +105,25 @@ async function loadFile(file: string, version: string): Promise<FileLoad> {
 
 /** A module problem as `--validate-config` prints it: `file: reason`. */
 export const formatModuleProblem = (problem: ModuleProblem): string => `${problem.file}: ${problem.reason}`;
+
+class ImportTimeout extends Error {}
+
+/**
+ * A load that does not settle in time (say, a top-level await that never resolves) is given up: the
+ * file is reported and the others load. Its import cannot be cancelled; it is left pending. The timer
+ * also keeps the process alive meanwhile, where a never-settling import alone would let Node exit.
+ */
+async function withinTime<T>(loading: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ImportTimeout(`did not finish loading within ${ms / 1000} s (a top-level await that never settles?)`)), timerDelay(ms));
+  });
+  try {
+    return await Promise.race([loading, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** One line, however many the error had (a compiler error lists its location on the next line). */
 export function errorMessage(error: unknown): string {

@@ -15,6 +15,18 @@ export interface Metrics {
   render(): Promise<string>;
 }
 
+/**
+ * Errors a module raised outside any call's answer (a stray rejection, a throwing timer, an 'error'
+ * event nobody listens to), by module. One per process, so it counts under stdio too; every HTTP
+ * registry exposes it.
+ */
+export const moduleErrors = new Counter({
+  name: 'mcp_server_module_errors_total',
+  help: 'Stray asynchronous errors raised by a module (unhandled rejection, uncaught exception), logged and survived, by module.',
+  labelNames: ['module'] as const,
+  registers: [],
+});
+
 export interface MetricsOptions {
   defaultMetrics?: boolean;
   /** Requests being handled now, when transport.maxConcurrentRequests limits them. */
@@ -23,6 +35,7 @@ export interface MetricsOptions {
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
+  registry.registerMetric(moduleErrors);
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'mcp_server_' });
   const { requestsInFlight } = options;
   if (requestsInFlight) {

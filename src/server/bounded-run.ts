@@ -1,4 +1,5 @@
 import type { LoadedTool } from '../modules/normalize.js';
+import { timerDelay } from '../timers.js';
 import type { Runtime } from './runtime.js';
 
 /** A tool's run() outlived its timeout (tool.timeoutSeconds, else tools.timeoutSeconds). */
@@ -19,7 +20,7 @@ export async function runBounded<T>(runtime: Runtime, tool: LoadedTool, cancel: 
       const error = new ToolTimeout(`Tool "${tool.name}" timed out after ${seconds} s`);
       timeout.abort(error);
       reject(error);
-    }, seconds * 1000);
+    }, timerDelay(seconds * 1000));
     onCancel = () => reject(cancel.reason);
     cancel.addEventListener('abort', onCancel, { once: true });
   });

@@ -4,12 +4,16 @@ import type { LoadedDefinition, LoadedPrompt, LoadedResource, LoadedTemplate, Lo
 import { ServerRegistrations, type Era, type RegisteredHandle } from './live-servers.js';
 import { acceptResourceSubscriptions } from './resource-subscriptions.js';
 import type { ModuleContext, PromptDefinition } from '../modules/types.js';
-import { createModuleContext } from './module-context.js';
+import { boundState, createModuleContext } from './module-context.js';
+import { definitionScope, inModuleScope, type ModuleOperation } from './module-faults.js';
+import type { StateBinding } from './request-state.js';
 import { toPromptResult, toResourceResult } from './results.js';
 import type { Runtime } from './runtime.js';
 import { serverInfo } from './server-info.js';
 import { installTasks, withPrepare } from './tasks/install.js';
 import { runTool } from './tool-call.js';
+import { guardToolState } from './tool-state-guard.js';
+import { timerDelay } from '../timers.js';
 
 /**
  * A fresh MCP server instance serving the registry's current snapshot, for one request
@@ -48,6 +52,7 @@ function createRegisteredServer(runtime: Runtime, era?: Era): ServerRegistration
   const registrations = new ServerRegistrations(server, (target, definition) => registerDefinition(target, runtime, definition), era);
   registrations.apply(runtime.registry());
   installTasks(server, runtime);
+  guardToolState(server, runtime);
   return registrations;
 }
 
@@ -81,18 +86,32 @@ function registerTool(server: McpServer, runtime: Runtime, tool: LoadedTool): Re
 
 const sessionCapabilities = (server: McpServer) => () => server.server.getClientCapabilities() as Record<string, unknown> | undefined;
 
-const requestContext = (runtime: Runtime, moduleName: string, request: ServerContext, server: McpServer) =>
-  createModuleContext({ runtime, moduleName, request, signal: request.mcpReq.signal, sessionCapabilities: sessionCapabilities(server) });
+const requestContext = (runtime: Runtime, moduleName: string, request: ServerContext, server: McpServer, binding?: StateBinding) =>
+  createModuleContext({ runtime, moduleName, request, signal: request.mcpReq.signal, sessionCapabilities: sessionCapabilities(server), ...(binding ? { binding } : {}) });
 
 /** Completion callbacks get no request from the SDK; they get a context without one. */
 const completionContext = (runtime: Runtime, moduleName: string): ModuleContext =>
-  createModuleContext({ runtime, moduleName, signal: AbortSignal.timeout(runtime.config.tools.timeoutSeconds * 1000) });
+  createModuleContext({ runtime, moduleName, signal: AbortSignal.timeout(timerDelay(runtime.config.tools.timeoutSeconds * 1000)) });
+
+/** Runs a handler of `definition`'s module in its scope, so a stray error it leaves behind is attributed to it. */
+const inScope = <T>(definition: LoadedDefinition, operation: ModuleOperation, request: ServerContext | undefined, run: () => T): T =>
+  inModuleScope(definitionScope(definition, operation, request), run);
+
+/**
+ * A handler that can ask for input (resources/read, prompts/get): state echoed by the client must have
+ * been minted for this very call (same resource or prompt and arguments), else the request is refused.
+ */
+function stateCheckedContext(runtime: Runtime, moduleName: string, request: ServerContext, server: McpServer, binding: StateBinding): ModuleContext {
+  boundState(runtime, request, binding);
+  return requestContext(runtime, moduleName, request, server, binding);
+}
 
 function registerResource(server: McpServer, runtime: Runtime, resource: LoadedResource): RegisteredHandle {
   const { def } = resource;
-  return server.registerResource(resource.name, def.uri, metadata(def), async (uri, request) =>
-    toResourceResult(uri, await def.read(uri, requestContext(runtime, resource.moduleName, request, server)), def.mimeType),
-  );
+  return server.registerResource(resource.name, def.uri, metadata(def), async (uri, request) => {
+    const ctx = stateCheckedContext(runtime, resource.moduleName, request, server, { target: uri.href, args: null });
+    return toResourceResult(uri, await inScope(resource, 'resource read', request, () => def.read(uri, ctx)), def.mimeType);
+  });
 }
 
 function registerTemplate(server: McpServer, runtime: Runtime, template: LoadedTemplate): RegisteredHandle {
@@ -100,15 +119,19 @@ function registerTemplate(server: McpServer, runtime: Runtime, template: LoadedT
   const complete = Object.fromEntries(
     Object.entries(def.complete ?? {}).map(([variable, fn]) => [
       variable,
-      (value: string, context?: { arguments?: Record<string, string> }) => fn(value, completionContext(runtime, template.moduleName), context?.arguments ?? {}),
+      (value: string, context?: { arguments?: Record<string, string> }) =>
+        inScope(template, 'template complete', undefined, () => fn(value, completionContext(runtime, template.moduleName), context?.arguments ?? {})),
     ]),
   );
   const list = def.list
-    ? async (request: ServerContext) => ({ resources: await def.list!(requestContext(runtime, template.moduleName, request, server)) })
+    ? async (request: ServerContext) => ({
+        resources: await inScope(template, 'template list', request, () => def.list!(requestContext(runtime, template.moduleName, request, server))),
+      })
     : undefined;
-  return server.registerResource(template.name, new ResourceTemplate(def.uriTemplate, { list, complete }), metadata(def), async (uri, variables, request) =>
-    toResourceResult(uri, await def.read(uri, flatten(variables), requestContext(runtime, template.moduleName, request, server)), def.mimeType),
-  );
+  return server.registerResource(template.name, new ResourceTemplate(def.uriTemplate, { list, complete }), metadata(def), async (uri, variables, request) => {
+    const ctx = stateCheckedContext(runtime, template.moduleName, request, server, { target: uri.href, args: null });
+    return toResourceResult(uri, await inScope(template, 'template read', request, () => def.read(uri, flatten(variables), ctx)), def.mimeType);
+  });
 }
 
 function registerPrompt(server: McpServer, runtime: Runtime, prompt: LoadedPrompt): RegisteredHandle {
@@ -116,7 +139,10 @@ function registerPrompt(server: McpServer, runtime: Runtime, prompt: LoadedPromp
   return server.registerPrompt(
     prompt.name,
     { ...(def.title ? { title: def.title } : {}), ...(def.description ? { description: def.description } : {}), argsSchema: promptArgs(runtime, prompt) },
-    async (args: Record<string, unknown>, request: ServerContext) => toPromptResult(await def.get(args as Record<string, string>, requestContext(runtime, prompt.moduleName, request, server))),
+    async (args: Record<string, unknown>, request: ServerContext) => {
+      const ctx = stateCheckedContext(runtime, prompt.moduleName, request, server, { target: prompt.name, args });
+      return toPromptResult(await inScope(prompt, 'prompt get', request, () => def.get(args as Record<string, string>, ctx)));
+    },
   );
 }
 
@@ -129,7 +155,9 @@ function promptArgs(runtime: Runtime, prompt: LoadedPrompt): z.ZodObject {
     const optional = schema instanceof z.ZodOptional;
     const inner = optional ? (schema.unwrap() as z.ZodType) : schema;
     const field = fn
-      ? completable(inner, (value, context) => fn(String(value ?? ''), completionContext(runtime, prompt.moduleName), context?.arguments ?? {}))
+      ? completable(inner, (value, context) =>
+          inScope(prompt, 'prompt complete', undefined, () => fn(String(value ?? ''), completionContext(runtime, prompt.moduleName), context?.arguments ?? {})),
+        )
       : inner;
     shape[name] = optional ? field.optional() : field;
   }

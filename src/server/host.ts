@@ -1,5 +1,3 @@
-import { createRequestStateCodec } from '@modelcontextprotocol/server';
-import { randomBytes } from 'node:crypto';
 import type { ConfigResult, LoadedConfig } from '../config/types.js';
 import { createEmbedder } from '../embedding/index.js';
 import { ModuleFileCache } from '../modules/file-cache.js';
@@ -14,11 +12,15 @@ import { CoalescingRunner } from './coalescing-runner.js';
 import { ServerEvents } from './events.js';
 import { LiveServers } from './live-servers.js';
 import { loadRegistry } from './load-registry.js';
+import { installModuleFaults } from './module-faults.js';
 import { prepareReload, refusedReport, type PreparedReload, type Serving } from './reload.js';
 import { logReload, type ReloadReport, type ReloadTrigger } from './reload-report.js';
+import { createRequestState } from './request-state.js';
 import type { Runtime } from './runtime.js';
+import { startWarnings } from './start-warnings.js';
 import { TaskStore } from './tasks/store.js';
 import { ConfiguredWatcher } from './watch.js';
+import { timerDelay } from '../timers.js';
 
 export interface HostOptions {
   /** The config to start with. */
@@ -47,7 +49,10 @@ export interface Host {
 export async function startHost({ loaded, reread }: HostOptions): Promise<Host> {
   const logger = createReconfigurableLogger(loaded.config.logging);
   const { log } = logger;
+  // a stray error from module code is survived; any other ends the server (once it is up) with exit 1
+  const unexpectedError = new Promise<void>((resolve) => installModuleFaults({ log, onFatal: () => resolve() }));
   prepareTransport(loaded.config, log);
+  for (const warning of startWarnings(loaded.config)) log.warn(warning);
   const storage = await openStorage(loaded.config.storage, log, { waitForLock: true });
   const cache = new ModuleFileCache();
   const reloadMetrics = createReloadMetrics();
@@ -71,7 +76,7 @@ export async function startHost({ loaded, reread }: HostOptions): Promise<Host> 
     storage,
     version: serverVersion,
     embed: (text) => embedder.embed(text),
-    requestState: createRequestStateCodec({ key: config.server.requestStateSecret ?? randomBytes(32).toString('base64url'), ttlSeconds: 3600 }),
+    requestState: createRequestState({ ...(config.server.requestStateSecret ? { secret: config.server.requestStateSecret } : {}), ttlSeconds: 3600 }),
     registry: () => serving.snapshot,
     live: new LiveServers(),
     events: new ServerEvents(),
@@ -99,7 +104,7 @@ export async function startHost({ loaded, reread }: HostOptions): Promise<Host> 
       const deadline = setTimeout(() => {
         log.error('shutdown took too long; exiting');
         resolveDone(1);
-      }, runtime.config.transport.shutdownTimeoutSeconds * 1000 + 2000);
+      }, timerDelay(runtime.config.transport.shutdownTimeoutSeconds * 1000 + 2000));
       deadline.unref();
       await watcher.close().catch(() => undefined);
       try {
@@ -145,6 +150,7 @@ export async function startHost({ loaded, reread }: HostOptions): Promise<Host> 
     await close('start-up failed', 1);
     throw error;
   }
+  void unexpectedError.then(() => close('unexpected error', 1));
   log.info(
     { transport: config.transport.type, storage: storage.engine, tools: serving.snapshot.tools.size, resources: serving.snapshot.resources.size + serving.snapshot.templates.size, prompts: serving.snapshot.prompts.size },
     'mcp-server ready',

@@ -9,5 +9,5 @@ import { buildRegistry, moduleDirs, type RegistrySnapshot } from '../modules/reg
  */
 export function loadRegistry(config: Config, generation: number, cache: ModuleFileCache): Promise<RegistrySnapshot> {
   const { tools } = config;
-  return buildRegistry({ dirs: moduleDirs(tools), enabled: tools.enabled, disabled: tools.disabled, generation, cache });
+  return buildRegistry({ dirs: moduleDirs(tools), enabled: tools.enabled, disabled: tools.disabled, generation, cache, importTimeoutMs: tools.importTimeoutSeconds * 1000 });
 }

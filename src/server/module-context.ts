@@ -1,5 +1,7 @@
 import { CLIENT_CAPABILITIES_META_KEY, inputRequired, inputResponse, type InputRequest, type ServerContext } from '@modelcontextprotocol/server';
-import type { AuthIdentity, InputAnswer, InputAsk, ModuleContext, ModuleLog } from '../modules/types.js';
+import type { InputAnswer, InputAsk, ModuleContext, ModuleLog } from '../modules/types.js';
+import { identityOf } from './caller.js';
+import type { StateBinding } from './request-state.js';
 import type { Runtime } from './runtime.js';
 
 interface ContextOptions {
@@ -10,15 +12,23 @@ interface ContextOptions {
   signal: AbortSignal;
   /** Capabilities the client declared at a 2025 initialize (2026 requests carry theirs in the envelope). */
   sessionCapabilities?: () => Record<string, unknown> | undefined;
+  /** The call that state passed to ctx.ask belongs to; without it, ctx.ask cannot carry state. */
+  binding?: StateBinding;
+  /** The request state is bound to when it is not `request` (a task's rounds: the request that created it). */
+  stateRequest?: ServerContext;
 }
 
 /** Builds the `ctx` a module handler receives, on either protocol generation. */
-export function createModuleContext({ runtime, moduleName, request, signal, sessionCapabilities }: ContextOptions): ModuleContext {
+export function createModuleContext({ runtime, moduleName, request, signal, sessionCapabilities, binding, stateRequest = request }: ContextOptions): ModuleContext {
   const log = moduleLog(runtime, moduleName, request);
+  const mint = (state: unknown) => {
+    if (!binding || !stateRequest) throw new Error('state can only be carried by a tool call, prompt get or resource read');
+    return runtime.requestState.mint(state, stateRequest, binding);
+  };
   const ask = async (requests: Record<string, InputAsk>, state?: unknown) =>
     inputRequired({
       inputRequests: Object.fromEntries(Object.entries(requests).map(([key, value]) => [key, toInputRequest(value)])),
-      ...(state === undefined ? {} : { requestState: await runtime.requestState.mint(state) }),
+      ...(state === undefined ? {} : { requestState: await mint(state) }),
     });
   return {
     storage: runtime.storage,
@@ -36,7 +46,7 @@ export function createModuleContext({ runtime, moduleName, request, signal, sess
     sample: (key, params, state) => ask({ [key]: { sample: params } }, state),
     ask,
     input: (key) => inputResponse(request?.mcpReq.inputResponses, key) as InputAnswer,
-    state: <T>() => request?.mcpReq.requestState<T>(),
+    state: <T>() => (binding && request ? boundState(runtime, request, binding) : undefined) as T | undefined,
     embed: runtime.embed,
     ...(request ? { auth: identityOf(request) } : {}),
     config: runtime.config.modules[moduleName] ?? {},
@@ -62,9 +72,13 @@ function toInputRequest(ask: InputAsk): InputRequest {
   return inputRequired.listRoots();
 }
 
-function identityOf(request: ServerContext): AuthIdentity {
-  const info = request.http?.authInfo;
-  return info ? { id: info.clientId, scopes: info.scopes } : { id: 'anonymous', scopes: [] };
+/**
+ * This round's state. The SDK has verified the payload (integrity, expiry, caller, method); it must
+ * also belong to this call, else the request is refused (-32602).
+ */
+export function boundState(runtime: Runtime, request: ServerContext, binding: StateBinding): unknown {
+  const payload = request.mcpReq.requestState();
+  return payload === undefined ? undefined : runtime.requestState.unseal(payload, binding);
 }
 
 const CLIENT_LEVEL = { debug: 'debug', info: 'info', warn: 'warning', error: 'error' } as const;

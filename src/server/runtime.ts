@@ -1,4 +1,3 @@
-import type { RequestStateCodec } from '@modelcontextprotocol/server';
 import type { Config } from '../config/schema.js';
 import type { LoadedConfig } from '../config/types.js';
 import type { RegistrySnapshot } from '../modules/registry.js';
@@ -6,6 +5,7 @@ import type { Logger } from '../observability/logger.js';
 import type { ReloadMetrics } from '../observability/reload-metrics.js';
 import type { Storage } from '../storage/types.js';
 import type { ServerEvents } from './events.js';
+import type { RequestState } from './request-state.js';
 import type { LiveServers } from './live-servers.js';
 import type { ReloadReport, ReloadTrigger } from './reload-report.js';
 import type { TaskStore } from './tasks/store.js';
@@ -22,7 +22,8 @@ export interface Runtime {
   readonly storage: Storage;
   readonly version: string;
   readonly embed: (text: string) => number[];
-  readonly requestState: RequestStateCodec;
+  /** Multi-round-trip requestState: signed, and bound to the caller, method, definition and arguments. */
+  readonly requestState: RequestState;
   registry(): RegistrySnapshot;
   /** Servers of open long-lived connections, updated in place on reload. */
   readonly live: LiveServers;

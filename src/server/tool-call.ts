@@ -3,6 +3,7 @@ import type { LoadedTool } from '../modules/normalize.js';
 import { errorMessage } from '../modules/registry.js';
 import { runBounded } from './bounded-run.js';
 import { createModuleContext } from './module-context.js';
+import { definitionScope, inModuleScope } from './module-faults.js';
 import { toolError, toToolResult } from './results.js';
 import type { Runtime } from './runtime.js';
 
@@ -19,8 +20,11 @@ export async function runTool(
 ): Promise<CallToolResult | InputRequiredResult> {
   const started = performance.now();
   try {
+    const binding = { target: tool.name, args };
     const value = await runBounded(runtime, tool, request.mcpReq.signal, (signal) =>
-      tool.def.run(args, createModuleContext({ runtime, moduleName: tool.moduleName, request, signal, ...(sessionCapabilities ? { sessionCapabilities } : {}) })),
+      inModuleScope(definitionScope(tool, 'tool run', request), () =>
+        tool.def.run(args, createModuleContext({ runtime, moduleName: tool.moduleName, request, signal, binding, ...(sessionCapabilities ? { sessionCapabilities } : {}) })),
+      ),
     );
     return toToolResult(value, tool.def.output !== undefined);
   } catch (error) {

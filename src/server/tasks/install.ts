@@ -1,23 +1,18 @@
-import {
-  isInputRequiredResult,
-  ProtocolError,
-  ProtocolErrorCode,
-  type JSONRPCRequest,
-  type McpServer,
-  type Result,
-  type ServerContext,
-} from '@modelcontextprotocol/server';
+import { isInputRequiredResult, ProtocolError, ProtocolErrorCode, type JSONRPCRequest, type McpServer, type Result, type ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { LoadedTool } from '../../modules/normalize.js';
 import { errorMessage } from '../../modules/registry.js';
 import type { ToolReturn } from '../../modules/types.js';
+import { callerOf, identityOf } from '../caller.js';
 import { createModuleContext } from '../module-context.js';
+import { definitionScope, inModuleScope } from '../module-faults.js';
 import { toolError, toToolResult } from '../results.js';
+import type { StateBinding } from '../request-state.js';
 import type { Runtime } from '../runtime.js';
+import { validArguments } from '../tool-arguments.js';
+import { wrapToolsCall } from '../tools-call-dispatch.js';
 import { declaresTasks, missingTasksExtension, requestCapabilities, runTask, undeclaredInputError, type Round } from './runner.js';
 import { createTaskResult, detailedTask, TASKS_EXTENSION, TaskLimitError, type Task } from './store.js';
-
-type RawHandler = (request: JSONRPCRequest, ctx: ServerContext) => Promise<Result>;
 
 const TaskIdParams = z.looseObject({ taskId: z.string() });
 const UpdateParams = z.looseObject({ taskId: z.string(), inputResponses: z.record(z.string(), z.unknown()).optional() });
@@ -36,14 +31,24 @@ const taskSupport = (tool: LoadedTool | undefined) => {
  * Call after the definitions are registered and before connecting.
  */
 export function installTasks(server: McpServer, runtime: Runtime): void {
-  const callTool = storedToolsCall(server);
-  if (!callTool) return; // no tools (so nothing to run as a task), or an SDK whose dispatch we do not know
+  const routed = wrapToolsCall(server, (callTool) => async (message, request) => {
+    const name = (message.params as { name?: unknown } | undefined)?.name;
+    const tool = typeof name === 'string' ? runtime.registry().tools.get(name) : undefined;
+    const support = taskSupport(tool);
+    if (!tool || !support || request.mcpReq.envelope === undefined) return callTool(message, request);
+    if (!declaresTasks(requestCapabilities(request))) {
+      if (support === 'required') throw missingTasksExtension();
+      return callTool(message, request); // the client cannot poll: run it synchronously
+    }
+    return callAsTask(runtime, tool, message, request);
+  });
+  if (!routed) return; // no tools (so nothing to run as a task), or an SDK whose dispatch we do not know
   server.server.registerCapabilities({ extensions: { [TASKS_EXTENSION]: {} } });
 
   const taskFor = (taskId: string, request: ServerContext): Task => {
     if (request.mcpReq.envelope === undefined) throw new ProtocolError(ProtocolErrorCode.MethodNotFound, 'Method not found');
     if (!declaresTasks(requestCapabilities(request))) throw missingTasksExtension();
-    const task = runtime.tasks.get(taskId, ownerOf(request));
+    const task = runtime.tasks.get(taskId, callerOf(request));
     if (!task) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown taskId: ${taskId}`);
     return task;
   };
@@ -58,24 +63,12 @@ export function installTasks(server: McpServer, runtime: Runtime): void {
     taskFor(taskId, request).cancel();
     return {};
   });
-
-  replaceToolsCall(server, async (message, request) => {
-    const name = (message.params as { name?: unknown } | undefined)?.name;
-    const tool = typeof name === 'string' ? runtime.registry().tools.get(name) : undefined;
-    const support = taskSupport(tool);
-    if (!tool || !support || request.mcpReq.envelope === undefined) return callTool(message, request);
-    if (!declaresTasks(requestCapabilities(request))) {
-      if (support === 'required') throw missingTasksExtension();
-      return callTool(message, request); // the client cannot poll: run it synchronously
-    }
-    return callAsTask(runtime, tool, message, request);
-  });
 }
 
 /** A task-supporting tool called by a client that declared the extension. */
 async function callAsTask(runtime: Runtime, tool: LoadedTool, message: JSONRPCRequest, request: ServerContext): Promise<Result> {
-  const first: Round = { inputResponses: request.mcpReq.inputResponses, state: await verifiedState(runtime, request) };
   const args = await validArguments(tool, (message.params as { arguments?: unknown }).arguments);
+  const first: Round = { inputResponses: request.mcpReq.inputResponses, state: await verifiedState(runtime, request, { target: tool.name, args }) };
   const capabilities = requestCapabilities(request);
   const prepared = await prepare(runtime, tool, args, request, first);
   if (prepared !== undefined) {
@@ -87,14 +80,12 @@ async function callAsTask(runtime: Runtime, tool: LoadedTool, message: JSONRPCRe
   }
   let task: Task;
   try {
-    task = runtime.tasks.create(ownerOf(request));
+    task = runtime.tasks.create(callerOf(request));
   } catch (error) {
     if (error instanceof TaskLimitError) throw new ProtocolError(ProtocolErrorCode.InternalError, error.message);
     throw error;
   }
-  const info = request.http?.authInfo;
-  const auth = info ? { id: info.clientId, scopes: info.scopes } : { id: 'anonymous', scopes: [] };
-  void runTask(runtime, tool, task, args, first, { capabilities, auth, request });
+  void runTask(runtime, tool, task, args, first, { capabilities, auth: identityOf(request), request });
   return createTaskResult(task, runtime.tasks.options.pollIntervalMs);
 }
 
@@ -105,9 +96,10 @@ async function callAsTask(runtime: Runtime, tool: LoadedTool, message: JSONRPCRe
 async function prepare(runtime: Runtime, tool: LoadedTool, args: unknown, request: ServerContext, round: Round): Promise<Result | undefined> {
   const hook = tool.def.execution?.prepare;
   if (!hook) return undefined;
-  const ctx = { ...createModuleContext({ runtime, moduleName: tool.moduleName, request, signal: request.mcpReq.signal }), state: <T>() => round.state as T | undefined };
+  const binding = { target: tool.name, args };
+  const ctx = { ...createModuleContext({ runtime, moduleName: tool.moduleName, request, signal: request.mcpReq.signal, binding }), state: <T>() => round.state as T | undefined };
   try {
-    const value = await hook(args, ctx);
+    const value = await inModuleScope(definitionScope(tool, 'tool prepare', request), () => hook(args, ctx));
     return value === undefined ? undefined : toToolResult(value, tool.def.output !== undefined);
   } catch (error) {
     runtime.log.warn({ tool: tool.name, file: tool.file, err: error }, 'tool prepare failed');
@@ -129,43 +121,7 @@ export function withPrepare(tool: LoadedTool): LoadedTool {
   return { ...tool, def: { ...tool.def, run } };
 }
 
-async function verifiedState(runtime: Runtime, request: ServerContext): Promise<unknown> {
+async function verifiedState(runtime: Runtime, request: ServerContext, binding: StateBinding): Promise<unknown> {
   const raw: unknown = request.mcpReq.requestState();
-  if (raw === undefined) return undefined;
-  try {
-    if (typeof raw !== 'string') throw new Error('malformed');
-    return await runtime.requestState.verify(raw, request);
-  } catch {
-    throw new ProtocolError(ProtocolErrorCode.InvalidParams, 'Invalid or expired requestState', { reason: 'invalid_request_state' });
-  }
-}
-
-async function validArguments(tool: LoadedTool, args: unknown): Promise<unknown> {
-  const outcome = await tool.inputSchema['~standard'].validate(args ?? {});
-  if (!outcome.issues) return outcome.value;
-  const detail = outcome.issues.map((issue) => `${issue.path?.map((part) => (typeof part === 'object' ? part.key : part)).join('.') || '(root)'}: ${issue.message}`).join('; ');
-  throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Input validation error: Invalid arguments for tool ${tool.name}: ${detail}`);
-}
-
-const ownerOf = (request: ServerContext) => request.http?.authInfo?.clientId ?? 'anonymous';
-
-/**
- * The SDK (@modelcontextprotocol/server 2.4.0) has no hook in front of McpServer's tools/call: a
- * task answer must not go through its tool-result normalization (which adds `content: []`), and a
- * -32021 must not be turned into an isError result. So the stored dispatch entry is replaced by one
- * that hands everything but task calls to the SDK's own (fully wrapped) handler, unchanged.
- */
-function storedToolsCall(server: McpServer): RawHandler | undefined {
-  const handlers = dispatchTable(server);
-  const handler = handlers?.get('tools/call');
-  return handler ? handler.bind(undefined) : undefined;
-}
-
-function replaceToolsCall(server: McpServer, handler: RawHandler): void {
-  dispatchTable(server)?.set('tools/call', handler);
-}
-
-function dispatchTable(server: McpServer): Map<string, RawHandler> | undefined {
-  const table = (server.server as unknown as { _requestHandlers?: unknown })._requestHandlers;
-  return table instanceof Map ? (table as Map<string, RawHandler>) : undefined;
+  return raw === undefined ? undefined : runtime.requestState.open(raw, request, binding);
 }

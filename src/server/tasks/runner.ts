@@ -13,6 +13,7 @@ import type { LoadedTool } from '../../modules/normalize.js';
 import { errorMessage } from '../../modules/registry.js';
 import type { InputAnswer, ModuleContext } from '../../modules/types.js';
 import { createModuleContext } from '../module-context.js';
+import { definitionScope, inModuleScope } from '../module-faults.js';
 import { toolError, toToolResult } from '../results.js';
 import { runBounded, ToolTimeout } from '../bounded-run.js';
 import type { Runtime } from '../runtime.js';
@@ -59,25 +60,25 @@ export interface Round {
 interface TaskContextOptions {
   runtime: Runtime;
   tool: LoadedTool;
+  args: unknown;
   signal: AbortSignal;
   round: Round;
-  capabilities: Capabilities | undefined;
-  auth: ModuleContext['auth'];
+  client: TaskClient;
 }
 
 /**
  * The module `ctx` for a round that runs after the creating request was answered: no request to
  * log or report progress through (both go to the server log / nowhere), the round's answers instead.
  */
-function taskContext({ runtime, tool, signal, round, capabilities, auth }: TaskContextOptions): ModuleContext {
-  const base = createModuleContext({ runtime, moduleName: tool.moduleName, signal });
+function taskContext({ runtime, tool, args, signal, round, client }: TaskContextOptions): ModuleContext {
+  const base = createModuleContext({ runtime, moduleName: tool.moduleName, signal, binding: { target: tool.name, args }, stateRequest: client.request });
   return {
     ...base,
     input: (key) => inputResponse(round.inputResponses, key) as InputAnswer,
     state: <T>() => round.state as T | undefined,
     era: 'modern',
-    ...(auth ? { auth } : {}),
-    ...(capabilities ? { clientCapabilities: capabilities } : {}),
+    ...(client.auth ? { auth: client.auth } : {}),
+    ...(client.capabilities ? { clientCapabilities: client.capabilities } : {}),
   };
 }
 
@@ -90,8 +91,10 @@ function protocolErrorOf(error: unknown): { code: number; message: string; data?
 }
 
 /** Runs `run` once, bounded by the tool's timeout and the task's cancellation. */
-function runRound(runtime: Runtime, tool: LoadedTool, task: Task, args: unknown, options: Omit<TaskContextOptions, 'signal'>): Promise<unknown> {
-  return runBounded(runtime, tool, task.controller.signal, (signal) => tool.def.run(args, taskContext({ ...options, signal })));
+function runRound(task: Task, options: Omit<TaskContextOptions, 'signal'>): Promise<unknown> {
+  const { runtime, tool, args, client } = options;
+  const scope = { ...definitionScope(tool, 'tool run', client.request), task: task.id };
+  return runBounded(runtime, tool, task.controller.signal, (signal) => inModuleScope(scope, () => tool.def.run(args, taskContext({ ...options, signal }))));
 }
 
 /** Who created the task: what they declared, who they are, and the creating request (for requestState). */
@@ -112,7 +115,7 @@ export async function runTask(runtime: Runtime, tool: LoadedTool, task: Task, ar
   let round = first;
   try {
     for (;;) {
-      const value = await runRound(runtime, tool, task, args, { runtime, tool, round, capabilities: client.capabilities, auth: client.auth });
+      const value = await runRound(task, { runtime, tool, args, round, client });
       if (task.terminal) return;
       const result = toToolResult(value, tool.def.output !== undefined);
       if (!isInputRequiredResult(result)) return task.complete(await checkedOutput(tool, result));
@@ -120,7 +123,7 @@ export async function runTask(runtime: Runtime, tool: LoadedTool, task: Task, ar
       if (Object.keys(requests).length === 0) return task.fail({ code: ProtocolErrorCode.InternalError, message: `Tool "${tool.name}" asked for input but named no input request` });
       const undeclared = undeclaredInputError(requests, client.capabilities);
       if (undeclared) return task.fail({ code: undeclared.code, message: undeclared.message, data: undeclared.data });
-      const state = result.requestState === undefined ? undefined : await runtime.requestState.verify(result.requestState, client.request);
+      const state = result.requestState === undefined ? undefined : await runtime.requestState.open(result.requestState, client.request, { target: tool.name, args });
       const answers = await task.awaitInput(requests);
       if (task.terminal) return;
       round = { inputResponses: answers, state };
