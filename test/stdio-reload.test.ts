@@ -75,3 +75,23 @@ for (const era of ERAS) {
     });
   });
 }
+
+describe('SIGHUP reaches a stdio connection after a garbage collection', () => {
+  it('still updates the connection in place', async () => {
+    const root = await tempDir();
+    const toolsDir = path.join(root.dir, 'tools');
+    let server: StdioServer | undefined;
+    try {
+      await mkdir(toolsDir);
+      await writeFile(path.join(toolsDir, 'gc.mjs'), `export default { name: 'collect_garbage', description: 'Runs a full garbage collection', run: () => { globalThis.gc(); globalThis.gc(); return 'collected'; } };\n`);
+      server = await startStdioServer({ era: 'legacy', env: { NODE_OPTIONS: '--expose-gc' }, args: ['--tools-dir', toolsDir, '--data-dir', path.join(root.dir, 'data')] });
+      assert.equal(textOf(await server.client.callTool({ name: 'collect_garbage', arguments: {} })), 'collected');
+      await writeFile(path.join(toolsDir, 'beta.mjs'), tool('beta', 'beta v1'));
+      process.kill(server.pid, 'SIGHUP');
+      await waitFor(async () => (await server!.client.listTools()).tools.some((t) => t.name === 'beta'), 'beta to appear after the collection');
+    } finally {
+      await server?.close();
+      await root.cleanup();
+    }
+  });
+});

@@ -114,8 +114,14 @@ export class ServerRegistrations {
 export class LiveServers {
   private readonly refs = new Set<WeakRef<ServerRegistrations>>();
   private readonly finalizer = new FinalizationRegistry<WeakRef<ServerRegistrations>>((ref) => this.refs.delete(ref));
+  /**
+   * The connection holds its server, but nothing holds the server's registrations: without this
+   * link they could be collected while the connection is open, and a reload would miss it.
+   */
+  private readonly registrationsOf = new WeakMap<McpServer, ServerRegistrations>();
 
   track(registrations: ServerRegistrations): void {
+    this.registrationsOf.set(registrations.server, registrations);
     const ref = new WeakRef(registrations);
     this.refs.add(ref);
     this.finalizer.register(registrations, ref);
