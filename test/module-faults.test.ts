@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connectClient, startHttpServer, type HttpServer } from './helpers/http-server.js';
-import { startStdioServer, tempDir, textOf, type StdioServer } from './helpers/stdio-server.js';
+import { startStdioServerWithModules, textOf, type ModulesServer } from './helpers/stdio-server.js';
 import { logEntries, waitFor, within } from './helpers/wait.js';
 
 /** Handlers that answer, then leave an error behind that nobody handles. */
@@ -44,22 +43,15 @@ const GOOD = `export default { name: 'still_here', description: 'Answers', run: 
 const STRAY_CALLS = ['stray_rejection', 'throwing_timer', 'emitter_error', 'nested_async'];
 
 describe('a module stray async error does not take the server down (stdio)', () => {
-  let root: { dir: string; cleanup: () => Promise<void> };
-  let server: StdioServer;
+  let server: ModulesServer;
   let toolsDir: string;
 
   before(async () => {
-    root = await tempDir();
-    toolsDir = path.join(root.dir, 'tools');
-    await mkdir(toolsDir);
-    await writeFile(path.join(toolsDir, 'faulty.mjs'), FAULTY);
-    await writeFile(path.join(toolsDir, 'noisy.mjs'), NOISY_IMPORT);
-    await writeFile(path.join(toolsDir, 'good.mjs'), GOOD);
-    server = await startStdioServer({ era: 'legacy', args: ['--tools-dir', toolsDir, '--data-dir', path.join(root.dir, 'data')] });
+    server = await startStdioServerWithModules({ era: 'legacy', modules: { 'faulty.mjs': FAULTY, 'noisy.mjs': NOISY_IMPORT, 'good.mjs': GOOD } });
+    toolsDir = server.toolsDir;
   });
   after(async () => {
     await server?.close();
-    await root?.cleanup();
   });
 
   const strayErrors = () => logEntries(server.stderr()).filter((entry) => entry.level === 50 && entry.origin);
@@ -106,25 +98,19 @@ describe('a module stray async error does not take the server down (stdio)', () 
 
 describe('a module whose top-level await never settles (stdio)', () => {
   it('is reported with its file after tools.importTimeoutSeconds, and the others are served', async () => {
-    const root = await tempDir();
-    const toolsDir = path.join(root.dir, 'tools');
-    let server: StdioServer | undefined;
+    const server = await startStdioServerWithModules({
+      era: 'legacy',
+      modules: { 'hanging.mjs': HANGING_IMPORT, 'good.mjs': GOOD },
+      config: 'tools:\n  builtins: false\n  importTimeoutSeconds: 1\n',
+    });
     try {
-      await mkdir(toolsDir);
-      await writeFile(path.join(toolsDir, 'hanging.mjs'), HANGING_IMPORT);
-      await writeFile(path.join(toolsDir, 'good.mjs'), GOOD);
-      const config = path.join(root.dir, 'config.yaml');
-      await writeFile(config, `tools:\n  builtins: false\n  importTimeoutSeconds: 1\n  dirs: [${JSON.stringify(toolsDir)}]\n`);
-      server = await startStdioServer({ era: 'legacy', args: ['--config', config, '--data-dir', path.join(root.dir, 'data')] });
-      const problem = logEntries(server.stderr()).find((entry) => entry.file === path.join(toolsDir, 'hanging.mjs'));
+      const problem = logEntries(server.stderr()).find((entry) => entry.file === path.join(server.toolsDir, 'hanging.mjs'));
       assert.ok(problem, server.stderr());
       assert.match(problem.msg, /module not served: did not finish loading within 1 s/);
-      const names = (await server.client.listTools()).tools.map((tool) => tool.name);
-      assert.deepEqual(names, ['still_here']);
+      assert.deepEqual((await server.client.listTools()).tools.map((tool) => tool.name), ['still_here']);
       assert.equal(textOf(await server.client.callTool({ name: 'still_here', arguments: {} })), 'still here');
     } finally {
-      await server?.close();
-      await root.cleanup();
+      await server.close();
     }
   });
 });

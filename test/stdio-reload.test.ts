@@ -3,7 +3,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { countChanges, listenToEverything, reloadLines, sleep, waitFor, type ChangeCounts } from './helpers/reload.js';
-import { ERAS, startStdioServer, tempDir, textOf, type StdioServer } from './helpers/stdio-server.js';
+import { ERAS, startStdioServer, startStdioServerWithModules, tempDir, textOf, type StdioServer } from './helpers/stdio-server.js';
 
 const resource = `export const a = { name: 'res_a', uri: 'test://a', read: () => 'A' };\n`;
 const tool = (name: string, answer: string) => `export default { name: '${name}', description: 'Answers ${answer} (reload test).', run: () => '${answer}' };\n`;
@@ -78,20 +78,18 @@ for (const era of ERAS) {
 
 describe('SIGHUP reaches a stdio connection after a garbage collection', () => {
   it('still updates the connection in place', async () => {
-    const root = await tempDir();
-    const toolsDir = path.join(root.dir, 'tools');
-    let server: StdioServer | undefined;
+    const server = await startStdioServerWithModules({
+      era: 'legacy',
+      env: { NODE_OPTIONS: '--expose-gc' },
+      modules: { 'gc.mjs': `export default { name: 'collect_garbage', description: 'Runs a full garbage collection', run: () => { globalThis.gc(); globalThis.gc(); return 'collected'; } };\n` },
+    });
     try {
-      await mkdir(toolsDir);
-      await writeFile(path.join(toolsDir, 'gc.mjs'), `export default { name: 'collect_garbage', description: 'Runs a full garbage collection', run: () => { globalThis.gc(); globalThis.gc(); return 'collected'; } };\n`);
-      server = await startStdioServer({ era: 'legacy', env: { NODE_OPTIONS: '--expose-gc' }, args: ['--tools-dir', toolsDir, '--data-dir', path.join(root.dir, 'data')] });
       assert.equal(textOf(await server.client.callTool({ name: 'collect_garbage', arguments: {} })), 'collected');
-      await writeFile(path.join(toolsDir, 'beta.mjs'), tool('beta', 'beta v1'));
+      await writeFile(path.join(server.toolsDir, 'beta.mjs'), tool('beta', 'beta v1'));
       process.kill(server.pid, 'SIGHUP');
-      await waitFor(async () => (await server!.client.listTools()).tools.some((t) => t.name === 'beta'), 'beta to appear after the collection');
+      await waitFor(async () => (await server.client.listTools()).tools.some((t) => t.name === 'beta'), 'beta to appear after the collection');
     } finally {
-      await server?.close();
-      await root.cleanup();
+      await server.close();
     }
   });
 });

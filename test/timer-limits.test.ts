@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { connectClient, startHttpServer, TEST_MODULES } from './helpers/http-server.js';
-import { runBinary, startStdioServer, tempDir, textOf } from './helpers/stdio-server.js';
+import { runBinary, startStdioServerWithModules, tempDir, textOf } from './helpers/stdio-server.js';
 import { within } from './helpers/wait.js';
 
 /** Node timers cannot wait longer than 2^31-1 ms (about 24.8 days); a longer delay fires after 1 ms. */
@@ -43,22 +43,18 @@ describe('durations longer than a timer can hold', () => {
   });
 
   it('do not time a tool out at once when the tool itself asks for 30 days', async () => {
-    const { dir, cleanup } = await tempDir();
-    const toolsDir = path.join(dir, 'tools');
-    await mkdir(toolsDir);
-    await writeFile(
-      path.join(toolsDir, 'patient.mjs'),
-      `export default { name: 'patient', description: 'Takes its time', timeoutSeconds: ${THIRTY_DAYS},
-        run: () => new Promise((resolve) => setTimeout(() => resolve('done in time'), 50)) };\n`,
-    );
-    const server = await startStdioServer({ era: 'legacy', args: ['--tools-dir', toolsDir, '--data-dir', path.join(dir, 'data')] });
+    const server = await startStdioServerWithModules({
+      era: 'legacy',
+      modules: {
+        'patient.mjs': `export default { name: 'patient', description: 'Takes its time', timeoutSeconds: ${THIRTY_DAYS},
+          run: () => new Promise((resolve) => setTimeout(() => resolve('done in time'), 50)) };\n`,
+      },
+    });
     try {
-      const result = await server.client.callTool({ name: 'patient', arguments: {} });
-      assert.equal(textOf(result), 'done in time');
+      assert.equal(textOf(await server.client.callTool({ name: 'patient', arguments: {} })), 'done in time');
       assert.doesNotMatch(server.stderr(), /TimeoutOverflowWarning/);
     } finally {
       await server.close();
-      await cleanup();
     }
   });
 

@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -60,6 +60,45 @@ export async function startStdioServer(options: { era: Era; args?: string[]; env
       killIfAlive(pid);
     },
   };
+}
+
+export interface ModulesServer extends StdioServer {
+  /** The temp directory (removed by close) and the tools directory in it. */
+  dir: string;
+  toolsDir: string;
+}
+
+/**
+ * Starts the real binary over stdio on a temp directory holding `modules` (name -> source, served
+ * with --tools-dir), a data directory and, when given, a config file; close() removes it all.
+ */
+export async function startStdioServerWithModules(options: { era: Era; modules: Record<string, string>; config?: string; env?: Record<string, string> }): Promise<ModulesServer> {
+  const { dir, cleanup } = await tempDir();
+  const toolsDir = path.join(dir, 'tools');
+  try {
+    for (const [name, source] of Object.entries(options.modules)) {
+      await mkdir(path.dirname(path.join(toolsDir, name)), { recursive: true });
+      await writeFile(path.join(toolsDir, name), source);
+    }
+    const args = ['--tools-dir', toolsDir, '--data-dir', path.join(dir, 'data')];
+    if (options.config !== undefined) {
+      await writeFile(path.join(dir, 'config.yaml'), options.config);
+      args.push('--config', path.join(dir, 'config.yaml'));
+    }
+    const server = await startStdioServer({ era: options.era, args, ...(options.env ? { env: options.env } : {}) });
+    return {
+      ...server,
+      dir,
+      toolsDir,
+      async close() {
+        await server.close();
+        await cleanup();
+      },
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
 }
 
 export function killIfAlive(pid: number | undefined, signal: NodeJS.Signals = 'SIGKILL'): void {
