@@ -20,6 +20,8 @@ export const ENV_VARS: Readonly<Record<string, OverrideTarget>> = {
   MCP_LOG_FORMAT: { path: ['logging', 'format'], kind: 'string' },
   MCP_TOOLS_DIRS: { path: ['tools', 'dirs'], kind: 'pathList' },
   MCP_SERVER_NAME: { path: ['server', 'name'], kind: 'string' },
+  MCP_REPLICA_ID: { path: ['transport', 'replicaId'], kind: 'string' },
+  MCP_REQUEST_STATE_SECRET: { path: ['server', 'requestStateSecret'], kind: 'string' },
   MCP_TOOL_TIMEOUT_SECONDS: { path: ['tools', 'timeoutSeconds'], kind: 'number' },
 };
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { looseEnum } from './enums.js';
+import { isTrustedProxyEntry } from './proxy-entry.js';
 import { MAX_TIMER_SECONDS } from '../timers.js';
 
 /**
@@ -64,6 +65,22 @@ const transportSchema = z
       .regex(/^(\/[^/]+)*$/, 'must be empty or start with / and not end with /')
       .default('')
       .describe('Prefix a reverse proxy mounts the server under; used in URLs the server announces (legacy SSE endpoint).'),
+    replicaId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1 to 32 letters, digits, - or _')
+      .optional()
+      .describe('This replica\'s id behind a load balancer: session ids it mints start with "<replicaId>." so the proxy can route a session back to it.'),
+    trustProxy: z
+      .union([
+        z.number().int().min(0).max(32),
+        z.array(z.string().refine(isTrustedProxyEntry, 'must be an IP address or a CIDR range, e.g. 10.0.0.0/8')),
+      ])
+      .default(0)
+      .describe('Proxies whose X-Forwarded-For is believed: a number of hops in front of the server, or their addresses/CIDR ranges. 0: use the socket address.'),
+    legacySse: z
+      .boolean()
+      .default(false)
+      .describe('With type http-stream, also serve the legacy HTTP+SSE endpoints (GET /sse, POST /messages) for old clients.'),
     sessions: sessionsSchema,
     eventStore: z
       .strictObject({

@@ -12,6 +12,8 @@ export const RESTART_REQUIRED: readonly string[] = [
   'transport.tls',
   'transport.endpoint',
   'transport.publicBasePath',
+  'transport.replicaId',
+  'transport.legacySse',
   'transport.sessions.mode',
   'transport.eventStore',
   'transport.maxConcurrentRequests',

@@ -6,6 +6,7 @@ import type { Runtime } from '../../server/runtime.js';
 import { mountAdmin } from './admin-routes.js';
 import { ApiKeys } from './api-keys.js';
 import { CallerResponses } from './caller-responses.js';
+import { createClientAddressOf } from './client-address.js';
 import { createHostPolicy, type HostPolicy, type HostPolicyConfig } from './host-policy.js';
 import type { Inflight } from './inflight.js';
 import { jsonRpcError, SERVER_ERROR } from './json-rpc-error.js';
@@ -51,6 +52,7 @@ export function createApp(runtime: Runtime, metrics: Metrics, state: AppState, i
   );
   const keys = fromConfig<readonly string[], ApiKeys>(config, (c) => c.transport.apiKeys, (list, previous) => new ApiKeys(list, previous));
   const limiter = fromConfig(config, (c) => c.transport.rateLimit, (limits) => (limits.enabled ? new FixedWindowRateLimiter(limits) : undefined));
+  const clientAddressOf = fromConfig(config, (c) => c.transport.trustProxy, createClientAddressOf);
   const responses = new CallerResponses();
 
   app.onError((error, c) => {
@@ -66,7 +68,7 @@ export function createApp(runtime: Runtime, metrics: Metrics, state: AppState, i
   app.use('*', hostOriginValidation(policy, metrics));
   app.use('*', cors(() => runtime.config.transport.corsOrigins));
   mountAdmin(app, runtime, metrics);
-  app.use('*', bearerAuth(keys, metrics));
+  app.use('*', bearerAuth(keys, metrics, clientAddressOf));
   app.use('*', async (c, next) => {
     responses.track(c.get('authInfo')?.clientId, c.env.outgoing);
     return next();

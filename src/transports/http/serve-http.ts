@@ -23,17 +23,18 @@ export async function serveHttp(runtime: Runtime, kind: 'http-stream' | 'sse'): 
   const metrics = createMetrics(limit ? { requestsInFlight: () => limit.size } : {});
   runtime.reloadMetrics.registerIn(metrics.registry);
   const inflight = new Inflight();
-  let sessionCount = () => 0;
-  const state: AppState = { closing: false, sessions: () => sessionCount() };
+  const streamable = kind === 'http-stream';
+  // http-stream can also serve old clients the legacy endpoints (transport.legacySse).
+  const legacySse = kind === 'sse' || config.legacySse;
+  const served: Array<{ sessionCount(): number; close(): Promise<void>; sessions: OwnedSessions }> = [];
+  const state: AppState = { closing: false, sessions: () => served.reduce((count, endpoint) => count + endpoint.sessionCount(), 0) };
   const endpoints = [...new Set([config.endpoint].flat())];
-  const routes = kind === 'http-stream' ? endpoints : ['/sse', '/messages'];
+  const routes = [...(streamable ? endpoints : []), ...(legacySse ? ['/sse', '/messages'] : [])];
   const parts = createApp(runtime, metrics, state, inflight, routes);
   const { app, protect } = parts;
 
-  let closeEndpoint: () => Promise<void>;
-  let sessions: OwnedSessions;
   const stopWatching: Array<() => void> = [];
-  if (kind === 'http-stream') {
+  if (streamable) {
     const endpoint = createStreamableEndpoint(runtime, metrics);
     for (const path of endpoints) {
       protect(path);
@@ -46,22 +47,19 @@ export async function serveHttp(runtime: Runtime, kind: 'http-stream' | 'sse'): 
         }),
       );
     }
-    sessionCount = endpoint.sessionCount;
-    closeEndpoint = endpoint.close;
-    sessions = endpoint.sessions;
+    served.push(endpoint);
     stopWatching.push(runtime.events.on((event) => endpoint.notify(event)));
-  } else {
+  }
+  if (legacySse) {
     protect('/sse', { timeout: false });
     protect('/messages');
-    const endpoint = mountSse(app, runtime, metrics, inflight, limit);
-    sessionCount = endpoint.sessionCount;
-    closeEndpoint = endpoint.close;
-    sessions = endpoint.sessions;
+    served.push(mountSse(app, runtime, metrics, inflight, limit));
   }
-  stopWatching.push(runtime.events.on((event) => event.type === 'reloaded' && applyReload(runtime, parts, sessions)));
+  const closeEndpoints = async () => void (await Promise.all(served.map((endpoint) => endpoint.close())));
+  stopWatching.push(runtime.events.on((event) => event.type === 'reloaded' && applyReload(runtime, parts, served.map((endpoint) => endpoint.sessions))));
 
   const { server, url } = await listen(app, { host: config.host, port: config.port, tls: config.tls });
-  const urls = (kind === 'http-stream' ? endpoints : ['/sse']).map((path) => `${url}${path}`);
+  const urls = [...(streamable ? endpoints : []), ...(legacySse ? ['/sse'] : [])].map((path) => `${url}${path}`);
   runtime.log.info({ url: urls[0], ...(urls.length > 1 ? { urls } : {}), transport: kind, auth: config.apiKeys.length > 0 }, `listening on ${urls.join(', ')}`);
 
   let closing: Promise<void> | undefined;
@@ -74,7 +72,7 @@ export async function serveHttp(runtime: Runtime, kind: 'http-stream' | 'sse'): 
         const stop = stopListening(server);
         const drained = await inflight.idle(runtime.config.transport.shutdownTimeoutSeconds * 1000);
         if (!drained) runtime.log.warn({ inFlight: inflight.size }, 'shutdown timeout reached; abandoning in-flight requests');
-        await closeEndpoint();
+        await closeEndpoints();
         stop.force();
         await stop.closed;
       })()),
@@ -85,13 +83,15 @@ export async function serveHttp(runtime: Runtime, kind: 'http-stream' | 'sse'): 
  * After a reload: new session limits, and whatever a revoked API key had open (its sessions, its
  * streams) is closed at once; the key itself stopped working with the swap.
  */
-function applyReload(runtime: Runtime, parts: AppParts, sessions: OwnedSessions): void {
+function applyReload(runtime: Runtime, parts: AppParts, registries: OwnedSessions[]): void {
   const { sessions: limits } = runtime.config.transport;
-  sessions.resize({ max: limits.max, idleTimeoutMs: limits.idleTimeoutSeconds * 1000 });
   const keys = parts.keys();
   const allowed = (owner: string | undefined) => (keys.enabled ? owner !== undefined && keys.labels.has(owner) : owner === undefined);
-  void sessions.closeWhere((session) => !allowed(session.owner)).then((closed) => {
-    if (closed > 0) runtime.log.info({ sessions: closed }, 'sessions of revoked API keys closed');
-  });
+  for (const sessions of registries) {
+    sessions.resize({ max: limits.max, idleTimeoutMs: limits.idleTimeoutSeconds * 1000 });
+    void sessions.closeWhere((session) => !allowed(session.owner)).then((closed) => {
+      if (closed > 0) runtime.log.info({ sessions: closed }, 'sessions of revoked API keys closed');
+    });
+  }
   parts.responses.closeUnless(allowed);
 }

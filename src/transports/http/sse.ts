@@ -12,6 +12,7 @@ import type { RequestLimit } from '../request-limit.js';
 import type { Inflight } from './inflight.js';
 import { calledTools, isJsonRpcShaped } from './json-rpc-message.js';
 import { INVALID_REQUEST, jsonRpcError, PARSE_ERROR, SERVER_ERROR, SESSION_NOT_FOUND } from './json-rpc-error.js';
+import { sessionIdMinter } from './session-id.js';
 import { SessionRegistry } from './session-registry.js';
 import type { AppEnv } from './types.js';
 
@@ -38,6 +39,7 @@ export interface SseEndpoint {
 export function mountSse(app: Hono<AppEnv>, runtime: Runtime, metrics: Metrics, inflight: Inflight, limit?: RequestLimit): SseEndpoint {
   const { transport: config } = runtime.config;
   const messagesPath = `${config.publicBasePath}/messages`;
+  const newSessionId = sessionIdMinter(config.replicaId);
   const sessions = new SessionRegistry<SseSession>({
     max: config.sessions.max,
     idleTimeoutMs: config.sessions.idleTimeoutSeconds * 1000,
@@ -52,7 +54,7 @@ export function mountSse(app: Hono<AppEnv>, runtime: Runtime, metrics: Metrics, 
     }
     const res = c.env.outgoing;
     const transport = new SSEServerTransport(messagesPath, res);
-    const id = transport.sessionId;
+    const id = adoptSessionId(transport, newSessionId());
     const pending = trackCalls(transport, sessions, id, inflight);
     const server = createLiveMcpServer(runtime);
     const keepAlive = setInterval(() => res.writable && res.write(': keep-alive\n\n'), KEEPALIVE_MS);
@@ -86,6 +88,16 @@ export function mountSse(app: Hono<AppEnv>, runtime: Runtime, metrics: Metrics, 
     sessions,
     close: () => sessions.closeAll(),
   };
+}
+
+/**
+ * The SDK's SSE transport mints its own UUID in a private field, read when the stream starts; ours
+ * carries the replica id. Fails loudly should a new SDK version store it elsewhere.
+ */
+function adoptSessionId(transport: SSEServerTransport, id: string): string {
+  Reflect.set(transport, '_sessionId', id);
+  if (transport.sessionId !== id) throw new Error('cannot set the legacy SSE session id (SDK internals changed)');
+  return id;
 }
 
 async function readMessage(c: Context<AppEnv>): Promise<JSONRPCMessage | Response> {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   createMcpHandler,
   isInitializeRequest,
@@ -16,6 +15,7 @@ import type { Runtime } from '../../server/runtime.js';
 import { BoundedEventStore } from './event-store.js';
 import { calledTools, idOf, isJsonRpcShaped } from './json-rpc-message.js';
 import { INVALID_REQUEST, jsonRpcError, PARSE_ERROR, SERVER_ERROR, SESSION_NOT_FOUND } from './json-rpc-error.js';
+import { sessionIdMinter } from './session-id.js';
 import { SessionRegistry } from './session-registry.js';
 
 /** Reconnect delay suggested to clients in SSE `retry:` fields (after a dropped stream). */
@@ -61,6 +61,7 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics): St
   const modern = createMcpHandler(() => createMcpServer(runtime), { legacy: 'reject', maxRequestBodySize, onerror });
   const stateless = config.sessions.mode === 'stateless' ? legacyStatelessFallback(() => createMcpServer(runtime), onerror, { maxRequestBodySize }) : undefined;
   const events = new BoundedEventStore(config.eventStore);
+  const newSessionId = sessionIdMinter(config.replicaId);
   const sessions = new SessionRegistry<LegacySession>({
     max: config.sessions.max,
     idleTimeoutMs: config.sessions.idleTimeoutSeconds * 1000,
@@ -77,7 +78,7 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics): St
     const server = createLiveMcpServer(runtime);
     let session: LegacySession | undefined;
     const transport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
+      sessionIdGenerator: newSessionId,
       eventStore,
       retryInterval: RETRY_MS,
       maxRequestBodySize,
