@@ -37,9 +37,10 @@ describe('Streamable HTTP transport', () => {
       await client.callTool({ name: 'time_now', arguments: {} });
       const text = await (await fetch(`${server.origin}/metrics`)).text();
       await client.close();
-      assert.match(text, /mcp_server_http_requests_total\{route="\/mcp",method="POST",status="200"\} \d+/);
-      assert.match(text, /mcp_server_tool_calls_total\{tool="time_now",transport="http-stream"\} [1-9]/);
-      assert.match(text, /mcp_server_active_sessions\{transport="http-stream"\} \d+/);
+      assert.match(text, /mcp_http_requests_total\{route="\/mcp",method="POST",status="200"\} \d+/);
+      assert.match(text, /mcp_requests_total\{method="tools\/call",transport="http-stream",outcome="ok"\} [1-9]/);
+      assert.match(text, /mcp_tool_call_duration_seconds_count\{tool="time_now",outcome="ok"\} [1-9]/);
+      assert.match(text, /mcp_sessions\{transport="http-stream"\} \d+/);
     });
   });
 

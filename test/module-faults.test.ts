@@ -137,7 +137,7 @@ describe('module errors over HTTP: counted in /metrics; an unattributable error 
     const client = await connectClient(server, 'legacy');
     try {
       for (const name of STRAY_CALLS) assert.equal(textOf(await client.callTool({ name, arguments: {} })), 'answered');
-      const counted = async () => /^mcp_server_module_errors_total\{module="faulty"\} (\d+)$/m.exec(await (await fetch(`${server.origin}/metrics`)).text())?.[1];
+      const counted = async () => /^mcp_module_errors_total\{module="faulty"\} (\d+)$/m.exec(await (await fetch(`${server.origin}/metrics`)).text())?.[1];
       await waitFor(async () => (await counted()) === String(STRAY_CALLS.length), `${STRAY_CALLS.length} errors counted`);
     } finally {
       await client.close();

@@ -33,10 +33,10 @@ async function metric(server: HttpServer, pattern: RegExp): Promise<string | und
 async function untilInFlight(server: HttpServer, count: number): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (let i = 0; i < 200 && Date.now() < deadline; i++) {
-    if ((await metric(server, /^mcp_server_requests_in_flight (\d+)$/m)) === String(count)) return;
+    if ((await metric(server, /^mcp_requests_in_flight (\d+)$/m)) === String(count)) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  assert.fail(`mcp_server_requests_in_flight never reached ${count}`);
+  assert.fail(`mcp_requests_in_flight never reached ${count}`);
 }
 
 const hold = (client: Client, file: string, signal?: AbortSignal) => client.callTool({ name: 'hold', arguments: { file } }, signal ? { signal } : {});
@@ -47,7 +47,7 @@ async function releaseAndServeAgain(server: HttpServer, client: Client, release:
   for (const result of await Promise.all(held)) assert.equal(textOf(result), 'released');
   await untilInFlight(server, 0);
   assert.ok(textOf(await client.callTool({ name: 'time_now', arguments: {} })).length > 0);
-  assert.equal(await metric(server, /^mcp_server_http_rejected_total\{reason="concurrency_limit"\} (\d+)$/m), String(refused));
+  assert.equal(await metric(server, /^mcp_rejected_requests_total\{reason="concurrency_limit"\} (\d+)$/m), String(refused));
 }
 
 describe('transport.maxConcurrentRequests', () => {

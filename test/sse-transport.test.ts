@@ -83,6 +83,6 @@ describe('legacy HTTP+SSE transport', () => {
     assert.equal((await fetch(`${server.origin}/ready`)).status, 200);
     const info = (await (await fetch(`${server.origin}/info`)).json()) as { transport: string };
     assert.equal(info.transport, 'sse');
-    assert.match(await (await fetch(`${server.origin}/metrics`)).text(), /mcp_server_active_sessions\{transport="sse"\}/);
+    assert.match(await (await fetch(`${server.origin}/metrics`)).text(), /mcp_sessions\{transport="sse"\}/);
   });
 });

@@ -4,6 +4,9 @@ import { isServing, runAction } from './run-action.js';
 
 const USAGE_ERROR = 2;
 
+// `pidof mcp-server`, `ps` and `top` show the server by name rather than as "node".
+process.title = 'mcp-server';
+
 async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   program.exitOverride();

@@ -15,6 +15,11 @@ export interface CliOptions {
   sslKeyfile?: string;
   sslCertfile?: string;
   watch?: boolean;
+  debug?: boolean;
+  metricsPort?: string;
+  profile?: boolean;
+  memoryProfile?: boolean;
+  duration?: string;
   validateConfig?: boolean;
   printConfig?: boolean;
   format?: PrintFormat;
@@ -48,6 +53,11 @@ function portNumber(value: string): string {
   return value;
 }
 
+function positiveSeconds(value: string): string {
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) throw new InvalidArgumentError('must be a positive number of seconds.');
+  return value;
+}
+
 /** The command line. Flags parse to raw strings; config loading owns their meaning. */
 export function buildProgram(): Command {
   return new Command('mcp-server')
@@ -65,6 +75,11 @@ export function buildProgram(): Command {
     .option('--ssl-keyfile <file>', 'PEM private key: serve HTTPS (with --ssl-certfile)')
     .option('--ssl-certfile <file>', 'PEM certificate chain: serve HTTPS (with --ssl-keyfile)')
     .option('--watch', 'reload when a module file or the config file changes (module development)')
+    .option('--debug', 'debug logs, and stack traces in tool error results (server.debug)')
+    .option('--metrics-port <number>', 'also serve /metrics on 127.0.0.1:<port>, e.g. under stdio (metrics.port)', portNumber)
+    .option('--profile', 'write a CPU profile (.cpuprofile) after --duration seconds of serving, or at shutdown')
+    .option('--memory-profile', 'write a sampling heap profile (.heapprofile) after --duration seconds, or at shutdown')
+    .option('--duration <seconds>', 'how long --profile / --memory-profile record', positiveSeconds)
     .option('--validate-config', 'check the config and modules, print every problem, exit non-zero on any')
     .option('--print-config', 'print the effective config and where each value came from')
     .addOption(choice('--format <format>', "with --print-config: annotated (default) or yaml (a clean config file in today's keys)", printFormats))

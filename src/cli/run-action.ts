@@ -6,6 +6,7 @@ import type { Config } from '../config/schema.js';
 import type { LoadConfigOptions } from '../config/types.js';
 import { logConfigWarnings } from './config-warnings.js';
 import type { CliOptions } from './program.js';
+import { profileOptions, startProfiles } from './profiles.js';
 import { serve } from './serve.js';
 import { runStorageCommand } from './storage-command.js';
 import { validate } from './validate.js';
@@ -40,10 +41,12 @@ export async function runAction(options: CliOptions): Promise<number> {
       toolsDirs: options.toolsDir.length > 0 ? options.toolsDir : undefined,
       storage: options.storage,
       dataDir: options.dataDir,
-      logLevel: options.logLevel,
+      logLevel: options.logLevel ?? (options.debug ? 'debug' : undefined),
       sslKeyfile: options.sslKeyfile,
       sslCertfile: options.sslCertfile,
       watch: options.watch,
+      debug: options.debug,
+      metricsPort: options.metricsPort,
     },
   };
   const loaded = loadConfig(loadOptions);
@@ -67,8 +70,13 @@ export async function runAction(options: CliOptions): Promise<number> {
   if (options.migrate) return runStorageCommand('migrate', config);
   logConfigWarnings(config, loaded.warnings);
   serving = true;
-  // a reload reads the file and the environment again, with these same flags
-  return serve(loaded, () => loadConfig(loadOptions));
+  const profiles = await startProfiles(profileOptions(options));
+  try {
+    // a reload reads the file and the environment again, with these same flags
+    return await serve(loaded, () => loadConfig(loadOptions));
+  } finally {
+    await profiles.finish();
+  }
 }
 
 let serving = false;
@@ -86,5 +94,8 @@ function usageProblem(options: CliOptions): string | undefined {
   if (options.input && !options.restore) return '--input goes with --restore';
   if (options.dryRun && !options.restore) return '--dry-run goes with --restore';
   if (options.format && !options.printConfig) return '--format goes with --print-config';
+  const profiling = options.profile || options.memoryProfile;
+  if (profiling && chosen.length > 0) return `--profile and --memory-profile go with serving, not with ${FLAG_OF[chosen[0]!]}`;
+  if (options.duration && !profiling) return '--duration goes with --profile or --memory-profile';
   return undefined;
 }

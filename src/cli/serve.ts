@@ -1,4 +1,5 @@
 import type { ConfigResult, LoadedConfig } from '../config/types.js';
+import { reopenLogFiles } from '../observability/log-file.js';
 import { startHost, type Host } from '../server/host.js';
 
 type Wired = 'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'SIGUSR2';
@@ -6,8 +7,11 @@ type Wired = 'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'SIGUSR2';
 const ACTIONS: Record<Wired, (host: Host) => void> = {
   SIGTERM: (host) => void host.close('SIGTERM'),
   SIGINT: (host) => void host.close('SIGINT'),
-  // systemd's ExecReload sends SIGHUP
-  SIGHUP: (host) => void host.reload('signal'),
+  // systemd's ExecReload sends SIGHUP; so does logrotate, after moving logging.file away
+  SIGHUP: (host) => {
+    reopenLogFiles();
+    void host.reload('signal');
+  },
   // `mcp-server --backup` asks the server that owns the data directory
   SIGUSR2: (host) => host.answerBackupRequests(),
 };

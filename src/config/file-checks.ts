@@ -12,6 +12,7 @@ export const PATH_SETTINGS: readonly (readonly string[])[] = [
   ['storage', 'path'],
   ['transport', 'tls', 'keyFile'],
   ['transport', 'tls', 'certFile'],
+  ['logging', 'file'],
 ];
 
 /** Paths that must already exist when the config is loaded. */

@@ -13,6 +13,8 @@ export const CONFIG_FLAGS: Readonly<Record<keyof ConfigFlags, OverrideTarget & {
   sslKeyfile: { flag: '--ssl-keyfile', path: ['transport', 'tls', 'keyFile'], kind: 'string' },
   sslCertfile: { flag: '--ssl-certfile', path: ['transport', 'tls', 'certFile'], kind: 'string' },
   watch: { flag: '--watch', path: ['tools', 'watch'], kind: 'switch' },
+  debug: { flag: '--debug', path: ['server', 'debug'], kind: 'switch' },
+  metricsPort: { flag: '--metrics-port', path: ['metrics', 'port'], kind: 'integer' },
 };
 
 /** Config values from CLI flags; --tools-dir (repeatable) replaces the whole list. */

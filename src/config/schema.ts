@@ -35,6 +35,10 @@ const serverSchema = z
     version: z.string().min(1).optional().describe("Version announced to clients (serverInfo, /info); default: mcp-server's own version."),
     description: z.string().min(1).optional().describe('Description announced to clients (serverInfo, /info).'),
     instructions: z.string().optional().describe('Optional instructions sent to clients on connect.'),
+    debug: z
+      .boolean()
+      .default(false)
+      .describe('Debug mode: tool error results carry the stack trace. Flag: --debug (which also sets logging.level to debug).'),
     requestStateSecret: secret(
       z.string().min(16).optional().describe(
         'Key that signs multi-round-trip requestState. Random per process when unset; set it when several instances serve one endpoint.',
@@ -175,6 +179,7 @@ const loggingSchema = z
   .strictObject({
     level: looseEnum(logLevels, logLevelSynonyms).default('info').describe('trace | debug | info | warn | error | fatal | silent (any case).'),
     format: looseEnum(['json', 'pretty']).default('json').describe('json lines, or human-readable pretty lines.'),
+    file: z.string().min(1).optional().describe('Append logs to this file instead of stderr; reopened on SIGHUP (log rotation).'),
   })
   .prefault({});
 
@@ -185,6 +190,11 @@ export const configSchema = z.strictObject({
   storage: storageSchema,
   tools: toolsSchema,
   logging: loggingSchema,
+  metrics: z
+    .strictObject({
+      port: port.optional().describe('Also serve /metrics on 127.0.0.1:<port> (any transport; the way to scrape a stdio server). Flag: --metrics-port.'),
+    })
+    .prefault({}),
   modules: z
     .record(z.string(), z.record(z.string(), z.unknown()))
     .default({})

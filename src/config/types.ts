@@ -13,6 +13,9 @@ export interface ConfigFlags {
   sslCertfile?: string;
   /** --watch: present means on. */
   watch?: boolean;
+  /** --debug: present means on. */
+  debug?: boolean;
+  metricsPort?: string;
 }
 
 export interface LoadConfigOptions {

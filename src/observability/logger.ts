@@ -1,20 +1,24 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { logFileDestination } from './log-file.js';
 
 export type { Logger };
 
 export interface LoggerOptions {
   level: string;
   format: 'json' | 'pretty';
+  /** Append to this file instead of stderr (logging.file). */
+  file?: string | undefined;
 }
 
 let stderr: DestinationStream | undefined;
 
 /**
- * Logs always go to stderr: under stdio, stdout belongs to the protocol.
+ * Logs go to stderr (under stdio, stdout belongs to the protocol), or to `logging.file`.
  * Secrets are redacted by path wherever they could appear in a logged object.
  */
 export function createLogger(options: LoggerOptions): Logger {
   stderr ??= pino.destination({ fd: 2, sync: true });
+  const destination = options.file ? logFileDestination(options.file) : stderr;
   return pino(
     {
       level: options.level,
@@ -30,7 +34,7 @@ export function createLogger(options: LoggerOptions): Logger {
           }
         : {}),
     },
-    stderr,
+    destination,
   );
 }
 
@@ -56,7 +60,15 @@ export function createReconfigurableLogger(options: LoggerOptions): Reconfigurab
   return {
     log,
     reconfigure(next) {
-      if (next.format !== applied.format) current = createLogger(next);
+      if (next.format !== applied.format || next.file !== applied.file) {
+        try {
+          current = createLogger(next);
+        } catch (error) {
+          // An unwritable new logging.file: keep logging where we did, and say so there.
+          current.error({ err: error }, 'logging not reconfigured');
+          return;
+        }
+      }
       else if (next.level !== applied.level) current.level = next.level;
       applied = { ...next };
     },

@@ -1,83 +1,99 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
- * Prometheus metrics for the HTTP transports. One registry per server instance (not prom-client's
- * global one), so tests and in-process restarts never see "metric already registered".
+ * The server's Prometheus metrics, created once per process (held by the runtime) and shared by
+ * every transport, stdio included. Its own registry (not prom-client's global one), so tests and
+ * in-process restarts never see "metric already registered".
  */
 export interface Metrics {
   readonly registry: Registry;
-  readonly httpRequests: Counter<'route' | 'method' | 'status'>;
-  readonly httpDuration: Histogram<'route' | 'method'>;
-  readonly toolCalls: Counter<'tool' | 'transport'>;
+  /** MCP requests answered, counted where every server meets its transport (src/server/request-metrics.ts). */
+  readonly requests: Counter<'method' | 'transport' | 'outcome'>;
+  /** Tool runs, timed where every run is bounded (src/server/bounded-run.ts). */
+  readonly toolCallDuration: Histogram<'tool' | 'outcome'>;
+  readonly storageDuration: Histogram<'engine' | 'op'>;
   readonly activeSessions: Gauge<'transport'>;
   readonly rejected: Counter<'reason'>;
+  readonly httpRequests: Counter<'route' | 'method' | 'status'>;
+  readonly httpDuration: Histogram<'route' | 'method'>;
+  /**
+   * Shows `mcp_requests_in_flight` (what transport.maxConcurrentRequests limits), read from `read`
+   * at each scrape; only a transport that enforces the limit counts, so only it calls this.
+   */
+  countInFlight(read: () => number): void;
   /** Prometheus text exposition of every metric. */
   render(): Promise<string>;
 }
 
 /**
  * Errors a module raised outside any call's answer (a stray rejection, a throwing timer, an 'error'
- * event nobody listens to), by module. One per process, so it counts under stdio too; every HTTP
- * registry exposes it.
+ * event nobody listens to), by module. Counted from the moment the process starts (before the
+ * metrics below exist), so it lives here on its own and every registry shows it.
  */
 export const moduleErrors = new Counter({
-  name: 'mcp_server_module_errors_total',
+  name: 'mcp_module_errors_total',
   help: 'Stray asynchronous errors raised by a module (unhandled rejection, uncaught exception), logged and survived, by module.',
   labelNames: ['module'] as const,
   registers: [],
 });
 
-export interface MetricsOptions {
-  defaultMetrics?: boolean;
-  /** Requests being handled now, when transport.maxConcurrentRequests limits them. */
-  requestsInFlight?: () => number;
-}
-
-export function createMetrics(options: MetricsOptions = {}): Metrics {
+export function createMetrics(options: { processMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
   registry.registerMetric(moduleErrors);
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'mcp_server_' });
-  const { requestsInFlight } = options;
-  if (requestsInFlight) {
-    new Gauge({
-      name: 'mcp_server_requests_in_flight',
-      help: 'Requests being handled now, the number transport.maxConcurrentRequests limits.',
-      registers: [registry],
-      collect() {
-        this.set(requestsInFlight());
-      },
-    });
-  }
-  const httpRequests = new Counter({
-    name: 'mcp_server_http_requests_total',
-    help: 'HTTP requests answered, by route, method and status code.',
-    labelNames: ['route', 'method', 'status'] as const,
-    registers: [registry],
-  });
-  const httpDuration = new Histogram({
-    name: 'mcp_server_http_request_duration_seconds',
-    help: 'Time until the response headers were ready (streams not included), by route and method.',
-    labelNames: ['route', 'method'] as const,
-    buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
-    registers: [registry],
-  });
-  const toolCalls = new Counter({
-    name: 'mcp_server_tool_calls_total',
-    help: 'tools/call requests received over HTTP, by tool name (unknown names count as "unknown") and transport.',
-    labelNames: ['tool', 'transport'] as const,
-    registers: [registry],
-  });
-  const activeSessions = new Gauge({
-    name: 'mcp_server_active_sessions',
-    help: 'Open sessions: 2025 Streamable HTTP sessions and legacy SSE connections.',
-    labelNames: ['transport'] as const,
-    registers: [registry],
-  });
-  const rejected = new Counter({
-    name: 'mcp_server_http_rejected_total',
-    help: 'Requests refused before reaching MCP, by reason (auth, host, origin, rate_limit, body_limit, session_limit, concurrency_limit).',
-    labelNames: ['reason'] as const,
-    registers: [registry],
-  });
-  return { registry, httpRequests, httpDuration, toolCalls, activeSessions, rejected, render: () => registry.metrics() };
+  // process_* and nodejs_* under their standard names, so stock dashboards work.
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter<L>({ name, help, labelNames, registers });
+  const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
+    new Histogram<L>({ name, help, labelNames, buckets, registers });
+  return {
+    registry,
+    requests: counter(
+      'mcp_requests_total',
+      'MCP requests answered, by method (unknown methods count as "other"), transport and outcome (ok, error, cancelled).',
+      ['method', 'transport', 'outcome'],
+    ),
+    toolCallDuration: histogram(
+      'mcp_tool_call_duration_seconds',
+      'Tool runs (tools/call and task rounds), by tool and outcome (ok, error, timeout, cancelled, input_required).',
+      ['tool', 'outcome'],
+      [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
+    ),
+    storageDuration: histogram(
+      'mcp_storage_operation_duration_seconds',
+      'Storage operations made by modules, by engine and operation (get, put, delete, find, count, search).',
+      ['engine', 'op'],
+      [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    ),
+    activeSessions: new Gauge({
+      name: 'mcp_sessions',
+      help: 'Open sessions: the stdio connection, 2025 Streamable HTTP sessions, legacy SSE connections.',
+      labelNames: ['transport'] as const,
+      registers,
+    }),
+    rejected: counter(
+      'mcp_rejected_requests_total',
+      'HTTP requests refused before reaching MCP, by reason (auth, host, origin, rate_limit, body_limit, session_limit, concurrency_limit).',
+      ['reason'],
+    ),
+    httpRequests: counter('mcp_http_requests_total', 'HTTP requests answered, by route, method and status code.', ['route', 'method', 'status']),
+    httpDuration: histogram(
+      'mcp_http_request_duration_seconds',
+      'Time until the response headers were ready (streams not included), by route and method.',
+      ['route', 'method'],
+      [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+    ),
+    countInFlight(read) {
+      registry.removeSingleMetric('mcp_requests_in_flight');
+      new Gauge({
+        name: 'mcp_requests_in_flight',
+        help: 'Requests being handled now, the number transport.maxConcurrentRequests limits.',
+        registers,
+        collect() {
+          this.set(read());
+        },
+      });
+    },
+    render: () => registry.metrics(),
+  };
 }

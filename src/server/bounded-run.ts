@@ -1,6 +1,7 @@
 import type { LoadedTool } from '../modules/normalize.js';
 import { timerDelay } from '../timers.js';
 import type { Runtime } from './runtime.js';
+import { outcomeOfValue, recordToolRun, type ToolOutcome } from './tool-outcome.js';
 
 /** A tool's run() outlived its timeout (tool.timeoutSeconds, else tools.timeoutSeconds). */
 export class ToolTimeout extends Error {}
@@ -8,6 +9,7 @@ export class ToolTimeout extends Error {}
 /**
  * Runs a tool's handler bounded by its timeout and by `cancel`. The handler gets a signal that aborts
  * on either; the returned promise settles at once when either fires, even if the handler ignores it.
+ * Every run is timed here, by tool and outcome.
  */
 export async function runBounded<T>(runtime: Runtime, tool: LoadedTool, cancel: AbortSignal, invoke: (signal: AbortSignal) => T | Promise<T>): Promise<T> {
   const seconds = tool.def.timeoutSeconds ?? runtime.config.tools.timeoutSeconds;
@@ -24,9 +26,17 @@ export async function runBounded<T>(runtime: Runtime, tool: LoadedTool, cancel: 
     onCancel = () => reject(cancel.reason);
     cancel.addEventListener('abort', onCancel, { once: true });
   });
+  const started = performance.now();
+  let outcome: ToolOutcome = 'error';
   try {
-    return await Promise.race([Promise.resolve().then(() => invoke(signal)), stopped]);
+    const value = await Promise.race([Promise.resolve().then(() => invoke(signal)), stopped]);
+    outcome = outcomeOfValue(value);
+    return value;
+  } catch (error) {
+    outcome = error instanceof ToolTimeout ? 'timeout' : cancel.aborted ? 'cancelled' : 'error';
+    throw error;
   } finally {
+    recordToolRun(runtime, tool.name, started, outcome);
     clearTimeout(timer);
     cancel.removeEventListener('abort', onCancel);
   }

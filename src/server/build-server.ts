@@ -2,6 +2,7 @@ import { completable, McpServer, ResourceTemplate, type ServerContext } from '@m
 import { z } from 'zod';
 import type { LoadedDefinition, LoadedPrompt, LoadedResource, LoadedTemplate, LoadedTool } from '../modules/normalize.js';
 import { ServerRegistrations, type Era, type RegisteredHandle } from './live-servers.js';
+import { countRequests } from './request-metrics.js';
 import { acceptResourceSubscriptions } from './resource-subscriptions.js';
 import type { ModuleContext, PromptDefinition } from '../modules/types.js';
 import { boundState, createModuleContext } from './module-context.js';
@@ -19,22 +20,22 @@ import { timerDelay } from '../timers.js';
  * A fresh MCP server instance serving the registry's current snapshot, for one request
  * (2026-07-28 and stateless HTTP).
  */
-export function createMcpServer(runtime: Runtime): McpServer {
-  return createRegisteredServer(runtime).server;
+export function createMcpServer(runtime: Runtime, transport: string = runtime.config.transport.type): McpServer {
+  return createRegisteredServer(runtime, transport).server;
 }
 
 /**
  * A server for a long-lived connection (stdio, a 2025 session): a reload updates it in place and
- * its client is told that the lists changed.
+ * its client is told that the lists changed. `transport` labels its requests in the metrics.
  */
-export function createLiveMcpServer(runtime: Runtime, era: Era = 'legacy'): McpServer {
-  const registrations = createRegisteredServer(runtime, era);
+export function createLiveMcpServer(runtime: Runtime, era: Era = 'legacy', transport: string = runtime.config.transport.type): McpServer {
+  const registrations = createRegisteredServer(runtime, transport, era);
   registrations.subscriptions = acceptResourceSubscriptions(registrations.server);
   runtime.live.track(registrations);
   return registrations.server;
 }
 
-function createRegisteredServer(runtime: Runtime, era?: Era): ServerRegistrations {
+function createRegisteredServer(runtime: Runtime, transport: string, era?: Era): ServerRegistrations {
   const server = new McpServer(
     serverInfo(runtime),
     {
@@ -49,6 +50,7 @@ function createRegisteredServer(runtime: Runtime, era?: Era): ServerRegistration
       requestState: { verify: runtime.requestState.verify },
     },
   );
+  countRequests(server, runtime.metrics, transport);
   const registrations = new ServerRegistrations(server, (target, definition) => registerDefinition(target, runtime, definition), era);
   registrations.apply(runtime.registry());
   installTasks(server, runtime);

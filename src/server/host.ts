@@ -3,6 +3,9 @@ import { createEmbedder } from '../embedding/index.js';
 import { ModuleFileCache } from '../modules/file-cache.js';
 import { errorMessage } from '../modules/registry.js';
 import { createReconfigurableLogger } from '../observability/logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import { serveMetrics, type MetricsServer } from '../observability/metrics-server.js';
+import { instrumentStorage } from '../observability/storage-metrics.js';
 import { createReloadMetrics } from '../observability/reload-metrics.js';
 import { openStorage } from '../storage/open.js';
 import { prepareTransport, startTransport, type TransportHandle } from '../transports/start.js';
@@ -53,9 +56,12 @@ export async function startHost({ loaded, reread }: HostOptions): Promise<Host> 
   const unexpectedError = new Promise<void>((resolve) => installModuleFaults({ log, onFatal: () => resolve() }));
   prepareTransport(loaded.config, log);
   for (const warning of startWarnings(loaded.config)) log.warn(warning);
-  const storage = await openStorage(loaded.config.storage, log, { waitForLock: true });
+  const metrics = createMetrics();
+  const storage = instrumentStorage(await openStorage(loaded.config.storage, log, { waitForLock: true }), metrics);
   const cache = new ModuleFileCache();
   const reloadMetrics = createReloadMetrics();
+  reloadMetrics.registerIn(metrics.registry);
+  let metricsServer: MetricsServer | undefined;
   let serving: Serving;
   let transport: TransportHandle | undefined;
   try {
@@ -73,6 +79,7 @@ export async function startHost({ loaded, reread }: HostOptions): Promise<Host> 
       return serving.loaded.config;
     },
     log,
+    metrics,
     storage,
     version: serverVersion,
     embed: (text) => embedder.embed(text),
@@ -113,6 +120,7 @@ export async function startHost({ loaded, reread }: HostOptions): Promise<Host> 
         log.warn({ err: error }, 'closing the transport failed');
       }
       runtime.tasks.close();
+      await metricsServer?.close();
       await storage.close();
       clearTimeout(deadline);
       log.info('stopped');
@@ -145,6 +153,10 @@ export async function startHost({ loaded, reread }: HostOptions): Promise<Host> 
 
   try {
     await watcher.follow(serving.loaded);
+    if (config.metrics.port !== undefined) {
+      metricsServer = await serveMetrics(metrics, config.metrics.port);
+      log.info({ url: metricsServer.url }, `metrics on ${metricsServer.url}`);
+    }
     transport = await startTransport(runtime, (reason) => void close(reason));
   } catch (error) {
     await close('start-up failed', 1);

@@ -26,7 +26,7 @@ export interface ModuleFaultOptions {
 /**
  * Takes over Node's last-resort handlers. A stray error from module code (an unhandled rejection, a
  * throwing timer, an 'error' event nobody listens to) is logged with the module's file and the call
- * that started it, counted (mcp_server_module_errors_total), and survived. Anything else is fatal:
+ * that started it, counted (mcp_module_errors_total), and survived. Anything else is fatal:
  * `onFatal` must end the process.
  *
  * Measured on Node 20: both handlers run in the async context of the failing code (the promise's for a

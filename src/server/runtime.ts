@@ -2,6 +2,7 @@ import type { Config } from '../config/schema.js';
 import type { LoadedConfig } from '../config/types.js';
 import type { RegistrySnapshot } from '../modules/registry.js';
 import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { ReloadMetrics } from '../observability/reload-metrics.js';
 import type { Storage } from '../storage/types.js';
 import type { ServerEvents } from './events.js';
@@ -19,6 +20,8 @@ export interface Runtime {
   /** The running config; a reload replaces it whole. */
   readonly config: Config;
   readonly log: Logger;
+  /** The process's metrics, shared by every transport. */
+  readonly metrics: Metrics;
   readonly storage: Storage;
   readonly version: string;
   readonly embed: (text: string) => number[];

@@ -19,6 +19,7 @@ export const RESTART_REQUIRED: readonly string[] = [
   'transport.maxConcurrentRequests',
   'server.requestStateSecret',
   'storage',
+  'metrics.port',
 ];
 
 export interface SettingsChange {

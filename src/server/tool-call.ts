@@ -1,11 +1,11 @@
 import type { CallToolResult, InputRequiredResult, ServerContext } from '@modelcontextprotocol/server';
 import type { LoadedTool } from '../modules/normalize.js';
-import { errorMessage } from '../modules/registry.js';
 import { runBounded } from './bounded-run.js';
 import { createModuleContext } from './module-context.js';
 import { definitionScope, inModuleScope } from './module-faults.js';
-import { toolError, toToolResult } from './results.js';
+import { toToolResult } from './results.js';
 import type { Runtime } from './runtime.js';
+import { thrownToolError } from './error-result.js';
 
 /**
  * Runs one tool call: builds the module context, enforces the timeout, and turns a throw into an
@@ -29,7 +29,7 @@ export async function runTool(
     return toToolResult(value, tool.def.output !== undefined);
   } catch (error) {
     runtime.log.warn({ tool: tool.name, file: tool.file, err: error }, 'tool call failed');
-    return toolError(errorMessage(error));
+    return thrownToolError(runtime, error);
   } finally {
     runtime.log.debug({ tool: tool.name, ms: Math.round(performance.now() - started) }, 'tool call');
   }

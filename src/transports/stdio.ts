@@ -18,18 +18,23 @@ export interface StdioHandle {
 export function serveOverStdio(runtime: Runtime, onClientGone: () => void): StdioHandle {
   const wire = new StdioServerTransport(process.stdin, claimStdout(runtime.log));
   const { maxConcurrentRequests } = runtime.config.transport;
-  const transport =
-    maxConcurrentRequests > 0
-      ? limitRequests(wire, new RequestLimit(maxConcurrentRequests), (request) =>
-          runtime.log.warn({ id: request.id, method: request.method }, 'request refused: transport.maxConcurrentRequests reached'),
-        )
-      : wire;
+  const limit = maxConcurrentRequests > 0 ? new RequestLimit(maxConcurrentRequests) : undefined;
+  if (limit) runtime.metrics.countInFlight(() => limit.size);
+  const transport = limit
+    ? limitRequests(wire, limit, (request) => runtime.log.warn({ id: request.id, method: request.method }, 'request refused: transport.maxConcurrentRequests reached'))
+    : wire;
   const handle = serveStdio(({ era }) => createLiveMcpServer(runtime, era), {
     transport,
     onerror: (error) => runtime.log.warn({ err: error }, 'stdio protocol error'),
   });
-  process.stdin.once('end', onClientGone);
-  process.stdin.once('close', onClientGone);
+  const sessions = runtime.metrics.activeSessions.labels({ transport: 'stdio' });
+  sessions.set(1);
+  const gone = () => {
+    sessions.set(0);
+    onClientGone();
+  };
+  process.stdin.once('end', gone);
+  process.stdin.once('close', gone);
   return handle;
 }
 

@@ -34,10 +34,19 @@ export function childEnv(extra: Record<string, string> = {}): Record<string, str
 }
 
 /** Starts the real binary over stdio and connects an SDK client speaking the given era. */
-export async function startStdioServer(options: { era: Era; args?: string[]; env?: Record<string, string>; cwd?: string; client?: Client }): Promise<StdioServer> {
+export async function startStdioServer(options: {
+  era: Era;
+  args?: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+  client?: Client;
+  /** --log-level given to the server (default info); null gives none. */
+  logLevel?: string | null;
+}): Promise<StdioServer> {
+  const logLevel = options.logLevel === null ? [] : ['--log-level', options.logLevel ?? 'info'];
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [binary, '--transport', 'stdio', '--log-level', 'info', ...(options.args ?? [])],
+    args: [binary, '--transport', 'stdio', ...logLevel, ...(options.args ?? [])],
     env: childEnv(options.env),
     cwd: options.cwd ?? repoRoot,
     stderr: 'pipe',

@@ -1,18 +1,18 @@
 import { isInputRequiredResult, ProtocolError, ProtocolErrorCode, type JSONRPCRequest, type McpServer, type Result, type ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { LoadedTool } from '../../modules/normalize.js';
-import { errorMessage } from '../../modules/registry.js';
 import type { ToolReturn } from '../../modules/types.js';
 import { callerOf, identityOf } from '../caller.js';
 import { createModuleContext } from '../module-context.js';
 import { definitionScope, inModuleScope } from '../module-faults.js';
-import { toolError, toToolResult } from '../results.js';
+import { toToolResult } from '../results.js';
 import type { StateBinding } from '../request-state.js';
 import type { Runtime } from '../runtime.js';
 import { validArguments } from '../tool-arguments.js';
 import { wrapToolsCall } from '../tools-call-dispatch.js';
 import { declaresTasks, missingTasksExtension, requestCapabilities, runTask, undeclaredInputError, type Round } from './runner.js';
 import { createTaskResult, detailedTask, TASKS_EXTENSION, TaskLimitError, type Task } from './store.js';
+import { thrownToolError } from '../error-result.js';
 
 const TaskIdParams = z.looseObject({ taskId: z.string() });
 const UpdateParams = z.looseObject({ taskId: z.string(), inputResponses: z.record(z.string(), z.unknown()).optional() });
@@ -103,7 +103,7 @@ async function prepare(runtime: Runtime, tool: LoadedTool, args: unknown, reques
     return value === undefined ? undefined : toToolResult(value, tool.def.output !== undefined);
   } catch (error) {
     runtime.log.warn({ tool: tool.name, file: tool.file, err: error }, 'tool prepare failed');
-    return toolError(errorMessage(error));
+    return thrownToolError(runtime, error);
   }
 }
 

@@ -10,7 +10,6 @@ import {
   type ServerContext,
 } from '@modelcontextprotocol/server';
 import type { LoadedTool } from '../../modules/normalize.js';
-import { errorMessage } from '../../modules/registry.js';
 import type { InputAnswer, ModuleContext } from '../../modules/types.js';
 import { createModuleContext } from '../module-context.js';
 import { definitionScope, inModuleScope } from '../module-faults.js';
@@ -18,6 +17,7 @@ import { toolError, toToolResult } from '../results.js';
 import { runBounded, ToolTimeout } from '../bounded-run.js';
 import type { Runtime } from '../runtime.js';
 import { TASKS_EXTENSION, type Task } from './store.js';
+import { thrownToolError } from '../error-result.js';
 
 type Capabilities = Record<string, unknown>;
 
@@ -134,7 +134,7 @@ export async function runTask(runtime: Runtime, tool: LoadedTool, task: Task, ar
     const failure = protocolErrorOf(error);
     if (failure) task.fail(failure);
     else if (error instanceof ToolTimeout) task.fail({ code: ProtocolErrorCode.InternalError, message: error.message });
-    else task.complete(toolError(errorMessage(error)));
+    else task.complete(thrownToolError(runtime, error));
   } finally {
     runtime.log.debug({ tool: tool.name, task: task.id, status: task.status, ms: Math.round(performance.now() - started) }, 'task settled');
   }

@@ -11,13 +11,3 @@ export function idOf(body: unknown): string | number | null {
   const id = (body as { id?: unknown } | null)?.id;
   return typeof id === 'string' || typeof id === 'number' ? id : null;
 }
-
-/** Names of the tools a message (or batch) calls. */
-export function calledTools(body: unknown): string[] {
-  const names: string[] = [];
-  for (const message of Array.isArray(body) ? body : [body]) {
-    const m = message as { method?: unknown; params?: { name?: unknown } } | null;
-    if (m?.method === 'tools/call' && typeof m.params?.name === 'string') names.push(m.params.name);
-  }
-  return names;
-}

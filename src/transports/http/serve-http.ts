@@ -1,4 +1,3 @@
-import { createMetrics } from '../../observability/metrics.js';
 import type { Runtime } from '../../server/runtime.js';
 import { RequestLimit } from '../request-limit.js';
 import { createApp, type AppParts, type AppState } from './app.js';
@@ -19,9 +18,9 @@ type OwnedSessions = SessionRegistry<{ owner: string | undefined; close(): Promi
 /** Serves `--transport http-stream` or `--transport sse` until close() drains it. */
 export async function serveHttp(runtime: Runtime, kind: 'http-stream' | 'sse'): Promise<HttpHandle> {
   const { transport: config } = runtime.config;
+  const { metrics } = runtime;
   const limit = config.maxConcurrentRequests > 0 ? new RequestLimit(config.maxConcurrentRequests) : undefined;
-  const metrics = createMetrics(limit ? { requestsInFlight: () => limit.size } : {});
-  runtime.reloadMetrics.registerIn(metrics.registry);
+  if (limit) metrics.countInFlight(() => limit.size);
   const inflight = new Inflight();
   const streamable = kind === 'http-stream';
   // http-stream can also serve old clients the legacy endpoints (transport.legacySse).

@@ -10,7 +10,7 @@ import type { Runtime } from '../../server/runtime.js';
 import { limitRequests } from '../limited-transport.js';
 import type { RequestLimit } from '../request-limit.js';
 import type { Inflight } from './inflight.js';
-import { calledTools, isJsonRpcShaped } from './json-rpc-message.js';
+import { isJsonRpcShaped } from './json-rpc-message.js';
 import { INVALID_REQUEST, jsonRpcError, PARSE_ERROR, SERVER_ERROR, SESSION_NOT_FOUND } from './json-rpc-error.js';
 import { sessionIdMinter } from './session-id.js';
 import { SessionRegistry } from './session-registry.js';
@@ -56,7 +56,7 @@ export function mountSse(app: Hono<AppEnv>, runtime: Runtime, metrics: Metrics, 
     const transport = new SSEServerTransport(messagesPath, res);
     const id = adoptSessionId(transport, newSessionId());
     const pending = trackCalls(transport, sessions, id, inflight);
-    const server = createLiveMcpServer(runtime);
+    const server = createLiveMcpServer(runtime, 'legacy', 'sse');
     const keepAlive = setInterval(() => res.writable && res.write(': keep-alive\n\n'), KEEPALIVE_MS);
     keepAlive.unref();
     transport.onclose = () => {
@@ -78,7 +78,6 @@ export function mountSse(app: Hono<AppEnv>, runtime: Runtime, metrics: Metrics, 
     if (!session || session.owner !== authInfo?.clientId) return jsonRpcError(404, SESSION_NOT_FOUND, 'Session not found');
     const message = await readMessage(c);
     if (message instanceof Response) return message;
-    countToolCall(metrics, runtime, message);
     await session.transport.handleMessage(message, authInfo ? { authInfo } : undefined);
     return c.text('Accepted', 202);
   });
@@ -136,9 +135,5 @@ function trackCalls(transport: SSEServerTransport, sessions: SessionRegistry<Sse
     open.delete(requestId);
   };
   return { abandon: () => [...open.keys()].forEach(finish) };
-}
-
-function countToolCall(metrics: Metrics, runtime: Runtime, message: JSONRPCMessage): void {
-  for (const name of calledTools(message)) metrics.toolCalls.inc({ tool: runtime.registry().tools.has(name) ? name : 'unknown', transport: 'sse' });
 }
 

@@ -13,7 +13,7 @@ import { MAX_BODY_LIMIT_BYTES } from '../../config/schema.js';
 import type { ServerEvent } from '../../server/events.js';
 import type { Runtime } from '../../server/runtime.js';
 import { BoundedEventStore } from './event-store.js';
-import { calledTools, idOf, isJsonRpcShaped } from './json-rpc-message.js';
+import { idOf, isJsonRpcShaped } from './json-rpc-message.js';
 import { INVALID_REQUEST, jsonRpcError, PARSE_ERROR, SERVER_ERROR, SESSION_NOT_FOUND } from './json-rpc-error.js';
 import { sessionIdMinter } from './session-id.js';
 import { SessionRegistry } from './session-registry.js';
@@ -122,7 +122,6 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics): St
 
   return {
     async handle(input) {
-      countToolCall(metrics, runtime, input.request);
       if (await isLegacyRequest(input.request, undefined, { maxRequestBodySize })) return handleLegacy(input);
       return modern.fetch(input.request, input.authInfo ? { authInfo: input.authInfo } : {});
     },
@@ -141,16 +140,4 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics): St
       await modern.close();
     },
   };
-}
-
-/** Counts tools/call requests from a cheap peek at the body (known tool names only: bounded labels). */
-function countToolCall(metrics: Metrics, runtime: Runtime, request: Request): void {
-  if (request.method !== 'POST') return;
-  request
-    .clone()
-    .json()
-    .then((body: unknown) => {
-      for (const name of calledTools(body)) metrics.toolCalls.inc({ tool: runtime.registry().tools.has(name) ? name : 'unknown', transport: 'http-stream' });
-    })
-    .catch(() => undefined);
 }

@@ -1,0 +1,73 @@
+import type { JSONRPCMessage, McpServer, Transport } from '@modelcontextprotocol/server';
+import type { Metrics } from '../observability/metrics.js';
+
+/** Methods a client may call, both protocol generations; anything else is labelled "other" (bounded labels). */
+const KNOWN_METHODS = new Set([
+  'initialize',
+  'ping',
+  'server/discover',
+  'subscriptions/listen',
+  'tools/list',
+  'tools/call',
+  'resources/list',
+  'resources/templates/list',
+  'resources/read',
+  'resources/subscribe',
+  'resources/unsubscribe',
+  'prompts/list',
+  'prompts/get',
+  'completion/complete',
+  'logging/setLevel',
+  'tasks/get',
+  'tasks/list',
+  'tasks/result',
+  'tasks/update',
+  'tasks/cancel',
+]);
+
+type RequestId = string | number;
+
+/**
+ * Counts every MCP request a server answers (`mcp_requests_total{method,transport,outcome}`), on
+ * every transport: each server built from the registry is connected to its transport through
+ * here, and the count reads the messages the SDK has already parsed (no extra parse).
+ */
+export function countRequests(server: McpServer, metrics: Metrics, transport: string): void {
+  const connect = server.connect.bind(server);
+  server.connect = (wire: Transport) => {
+    observe(wire, metrics, transport);
+    return connect(wire);
+  };
+}
+
+function observe(wire: Transport, metrics: Metrics, transport: string): void {
+  const open = new Map<RequestId, string>();
+  const finish = (id: RequestId, outcome: 'ok' | 'error' | 'cancelled') => {
+    const method = open.get(id);
+    if (method === undefined) return;
+    open.delete(id);
+    metrics.requests.inc({ method, transport, outcome });
+  };
+
+  // The SDK calls a handler set before connect() ahead of its own for every inbound message.
+  const inbound = wire.onmessage;
+  wire.onmessage = (message, extra) => {
+    const m = message as { id?: RequestId; method?: string; params?: { requestId?: RequestId } };
+    if (m.method !== undefined) {
+      if (m.id !== undefined) open.set(m.id, KNOWN_METHODS.has(m.method) ? m.method : 'other');
+      else if (m.method === 'notifications/cancelled' && m.params?.requestId !== undefined) finish(m.params.requestId, 'cancelled');
+    }
+    inbound?.(message, extra);
+  };
+  const send = wire.send.bind(wire);
+  wire.send = (message: JSONRPCMessage, options) => {
+    const m = message as { id?: RequestId; method?: string; error?: unknown };
+    if (m.method === undefined && m.id !== undefined) finish(m.id, m.error === undefined ? 'ok' : 'error');
+    return send(message, options);
+  };
+  const closed = wire.onclose;
+  wire.onclose = () => {
+    for (const id of [...open.keys()]) finish(id, 'cancelled');
+    closed?.();
+  };
+}
