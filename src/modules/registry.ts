@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { discoverModuleFiles } from './discover.js';
 import { matchesAny } from './glob.js';
 import { ModuleFileCache, type FileLoad, type ModuleProblem } from './file-cache.js';
@@ -132,8 +134,13 @@ export function errorMessage(error: unknown): string {
   return line.length > 500 ? `${line.slice(0, 500)}…` : line;
 }
 
-/** The package's own tools/ directory: built-in modules, discovered like any user's. */
-export const builtinToolsDir = path.resolve(new URL('../../tools/', import.meta.url).pathname);
+/**
+ * The built-in modules, discovered like any user's: compiled to dist/tools by `npm run build` (no
+ * TypeScript compiler at start-up), or the sources in tools/ when running from src/.
+ */
+export const builtinToolsDir = [new URL('../tools/', import.meta.url), new URL('../../tools/', import.meta.url)]
+  .map((url) => fileURLToPath(url))
+  .find((dir) => existsSync(dir))!;
 
 /** The directories modules are discovered in: the built-ins (unless disabled), then the configured ones. */
 export function moduleDirs(tools: { builtins: boolean; dirs: readonly string[] }): string[] {
