@@ -113,7 +113,7 @@ export type HttpClientKind = Era | 'sse';
 
 /** A connected SDK client: 2026-07-28 or 2025-11-25 over Streamable HTTP, or 2025 over legacy SSE. */
 export async function connectClient(
-  server: HttpServer,
+  server: Pick<HttpServer, 'origin'>,
   kind: HttpClientKind,
   options: { headers?: Record<string, string>; capabilities?: Record<string, unknown>; fetch?: typeof fetch } = {},
 ): Promise<Client> {
