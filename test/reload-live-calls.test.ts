@@ -37,7 +37,8 @@ describe('reloads while clients keep calling (2025 session and 2026 requests ove
   before(async () => {
     server = await startHttpServer({
       transport: 'http-stream',
-      config: `transport:\n  adminKeys: ["${ADMIN_KEY}"]\n`,
+      // The callers go back to back: without this they outrun the default 600 requests a minute.
+      config: `transport:\n  adminKeys: ["${ADMIN_KEY}"]\n  rateLimit:\n    enabled: false\n`,
       modules: { 'steady.mjs': steady(1), 'slow.mjs': slow(1), 'doomed.mjs': plain('doomed') },
     });
     callers = [];
