@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { connectClient, freePort, startHttpServer } from './helpers/http-server.js';
 import { rawRequest } from './helpers/http-raw.js';
 import { fetchMetrics, sampleValue } from './helpers/metrics.js';
-import { startStdioServer, tempDir } from './helpers/stdio-server.js';
+import { waitFor } from './helpers/wait.js';
+import { startStdioServerWithModules } from './helpers/stdio-server.js';
 
 const MODULE = `
 export default [
@@ -18,24 +17,10 @@ export default [
 ];
 `;
 
-/** Reads metrics until `ready` holds (bounded): a cancellation is counted a moment after the client sent it. */
-async function metricsWhen(url: string, ready: (text: string) => boolean): Promise<string> {
-  let text = '';
-  for (let attempt = 0; attempt < 100; attempt++) {
-    text = await fetchMetrics(url);
-    if (ready(text)) return text;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return text;
-}
-
 describe('metrics', () => {
   it('under stdio: --metrics-port serves requests, tool runs, storage operations, the session and process metrics', async () => {
-    const { dir, cleanup } = await tempDir('mcp-metrics-');
     const port = await freePort();
-    await mkdir(path.join(dir, 'tools'));
-    await writeFile(path.join(dir, 'tools', 'faults.mjs'), MODULE);
-    const server = await startStdioServer({ era: 'legacy', args: ['--metrics-port', String(port), '--data-dir', path.join(dir, 'data'), '--tools-dir', path.join(dir, 'tools')] });
+    const server = await startStdioServerWithModules({ era: 'legacy', modules: { 'faults.mjs': MODULE }, args: ['--metrics-port', String(port)] });
     try {
       const { client } = server;
       assert.notEqual((await client.callTool({ name: 'kv_set', arguments: { key: 'k', value: 1 } })).isError, true);
@@ -48,7 +33,9 @@ describe('metrics', () => {
       await assert.rejects(waiting);
 
       const url = `http://127.0.0.1:${port}/metrics`;
-      const text = await metricsWhen(url, (t) => sampleValue(t, 'mcp_tool_call_duration_seconds_count', { tool: 'wait_forever', outcome: 'cancelled' }) === 1);
+      // a cancellation is counted a moment after the client sent it
+      let text = '';
+      await waitFor(async () => sampleValue((text = await fetchMetrics(url)), 'mcp_tool_call_duration_seconds_count', { tool: 'wait_forever', outcome: 'cancelled' }) === 1, 'the cancelled run');
       const requests = (method: string, outcome: string) => sampleValue(text, 'mcp_requests_total', { method, transport: 'stdio', outcome });
       assert.equal(requests('initialize', 'ok'), 1);
       assert.equal(requests('tools/call', 'ok'), 3, 'an error result is still an answered request');
@@ -67,7 +54,6 @@ describe('metrics', () => {
       assert.equal((await fetch(`http://127.0.0.1:${port}/other`)).status, 404);
     } finally {
       await server.close();
-      await cleanup();
     }
   });
 

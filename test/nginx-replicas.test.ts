@@ -8,6 +8,7 @@ import { fetchMetrics, sampleValue } from './helpers/metrics.js';
 import { findNginx, selfSignedCert, startNginx, type Nginx, type TlsFiles } from './helpers/nginx.js';
 import { repoRoot, tempDir, textOf } from './helpers/stdio-server.js';
 import { trustingFetch } from './helpers/trusting-fetch.js';
+import { within } from './helpers/wait.js';
 
 const nginxBinary = findNginx();
 const RATE_LIMIT = 150;
@@ -161,12 +162,8 @@ describe('nginx in front of two replicas (nginx/mcp-server.conf)', { skip: nginx
       const call = client
         .callTool({ name: 'gated_progress', arguments: { gate } }, { onprogress: () => progressed() })
         .finally(() => (settled = true));
-      const waited = await Promise.race([
-        firstProgress.then(() => 'progress'),
-        call.then(() => 'result'),
-        new Promise((resolve) => setTimeout(resolve, 20_000, 'timeout')),
-      ]);
-      assert.equal(waited, 'progress');
+      const first = await within(Promise.race([firstProgress.then(() => 'progress'), call.then(() => 'result')]), 20_000, 'the first progress notification');
+      assert.equal(first, 'progress');
       assert.equal(settled, false, 'the call cannot end before the gate opens');
       await writeFile(gate, '');
       assert.equal(textOf(await call), 'released');

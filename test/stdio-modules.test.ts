@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { waitFor } from './helpers/reload.js';
+import { waitFor } from './helpers/wait.js';
 import { ERAS, newClient, startStdioServer, structured, tempDir, textOf, type StdioServer } from './helpers/stdio-server.js';
 
 /** User modules as a user would drop them in: TypeScript, JavaScript, .mjs, nested, plain objects and kit functions. */

@@ -81,7 +81,18 @@ export interface ModulesServer extends StdioServer {
  * Starts the real binary over stdio on a temp directory holding `modules` (name -> source, served
  * with --tools-dir), a data directory and, when given, a config file; close() removes it all.
  */
-export async function startStdioServerWithModules(options: { era: Era; modules: Record<string, string>; config?: string; env?: Record<string, string> }): Promise<ModulesServer> {
+export async function startStdioServerWithModules(options: {
+  era: Era;
+  modules: Record<string, string>;
+  config?: string;
+  env?: Record<string, string>;
+  /** More arguments for the server. */
+  args?: string[];
+  /** --log-level given to the server (default info); null gives none. */
+  logLevel?: string | null;
+  /** Run in the temp directory (where files the server writes to its working directory land). */
+  inDir?: boolean;
+}): Promise<ModulesServer> {
   const { dir, cleanup } = await tempDir();
   const toolsDir = path.join(dir, 'tools');
   try {
@@ -94,7 +105,14 @@ export async function startStdioServerWithModules(options: { era: Era; modules: 
       await writeFile(path.join(dir, 'config.yaml'), options.config);
       args.push('--config', path.join(dir, 'config.yaml'));
     }
-    const server = await startStdioServer({ era: options.era, args, ...(options.env ? { env: options.env } : {}) });
+    args.push(...(options.args ?? []));
+    const server = await startStdioServer({
+      era: options.era,
+      args,
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.logLevel !== undefined ? { logLevel: options.logLevel } : {}),
+      ...(options.inDir ? { cwd: dir } : {}),
+    });
     return {
       ...server,
       dir,
