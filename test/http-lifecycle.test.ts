@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { connectClient, JSON_AND_SSE, rawInitialize, startHttpServer, TEST_MODULES, type HttpServer } from './helpers/http-server.js';
 import { INITIALIZE_BODY } from './helpers/http-raw.js';
+import { waitFor } from './helpers/wait.js';
 
 const sessionHeaders = (sessionId: string) => ({ ...JSON_AND_SSE, 'Mcp-Session-Id': sessionId, 'Mcp-Protocol-Version': '2025-11-25' });
 const ping = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' });
@@ -17,13 +18,9 @@ describe('session bounds', () => {
 
   it('closes sessions idle longer than idleTimeoutSeconds (404 afterwards)', async () => {
     const sessionId = await rawInitialize(server.origin);
-    let status = 200;
-    for (let attempt = 0; attempt < 40 && status === 200; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      // Probing with a request would keep the session alive; /info counts live sessions instead.
-      const info = (await (await fetch(`${server.origin}/info`)).json()) as { sessions: number };
-      if (info.sessions === 0) status = 404;
-    }
+    // Probing with a request would keep the session alive; /info counts live sessions instead.
+    const sessions = async () => ((await (await fetch(`${server.origin}/info`)).json()) as { sessions: number }).sessions;
+    await waitFor(async () => (await sessions()) === 0, 'the idle session to be reaped', { attempts: 40, intervalMs: 250 });
     const response = await fetch(`${server.origin}/mcp`, { method: 'POST', headers: sessionHeaders(sessionId), body: ping });
     assert.equal(response.status, 404);
     await response.text();

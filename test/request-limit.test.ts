@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/client';
 import { connectClient, startHttpServer, type HttpServer } from './helpers/http-server.js';
 import { startStdioServer, tempDir, textOf } from './helpers/stdio-server.js';
+import { waitFor } from './helpers/wait.js';
 
 /** `hold` answers once its file exists (or after 15 s, or when cancelled): a call that stays in flight as long as a test wants. */
 const HOLD_MODULE = `
@@ -31,12 +32,8 @@ async function metric(server: HttpServer, pattern: RegExp): Promise<string | und
 
 /** Polls /metrics (bounded) until the in-flight gauge reads `count`. */
 async function untilInFlight(server: HttpServer, count: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (let i = 0; i < 200 && Date.now() < deadline; i++) {
-    if ((await metric(server, /^mcp_requests_in_flight (\d+)$/m)) === String(count)) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  assert.fail(`mcp_requests_in_flight never reached ${count}`);
+  const inFlight = async () => (await metric(server, /^mcp_requests_in_flight (\d+)$/m)) === String(count);
+  await waitFor(inFlight, `mcp_requests_in_flight to reach ${count}`, { attempts: 400, intervalMs: 25 });
 }
 
 const hold = (client: Client, file: string, signal?: AbortSignal) => client.callTool({ name: 'hold', arguments: { file } }, signal ? { signal } : {});

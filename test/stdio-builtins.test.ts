@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ERAS, startStdioServer, structured, tempDir, textOf, type StdioServer } from './helpers/stdio-server.js';
+import { waitFor } from './helpers/wait.js';
 
 const BUILTIN_TOOLS = ['kv_delete', 'kv_get', 'kv_list', 'kv_set', 'note_delete', 'note_list', 'note_save', 'note_search', 'time_convert', 'time_now'];
 
@@ -57,12 +58,8 @@ for (const era of ERAS) {
     it('kv_set with ttl_seconds expires the entry', async () => {
       const set = structured<{ expiresAt?: string }>(await server.client.callTool({ name: 'kv_set', arguments: { key: 'short', value: 1, ttl_seconds: 1 } }));
       assert.ok(set.expiresAt, 'an entry with a TTL reports when it expires');
-      let found = true;
-      for (let attempt = 0; attempt < 30 && found; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        found = structured<{ found: boolean }>(await server.client.callTool({ name: 'kv_get', arguments: { key: 'short' } })).found;
-      }
-      assert.equal(found, false, 'expired within 6 s');
+      const found = async () => structured<{ found: boolean }>(await server.client.callTool({ name: 'kv_get', arguments: { key: 'short' } })).found;
+      await waitFor(async () => !(await found()), 'the entry to expire (within 6 s)', { attempts: 30, intervalMs: 200 });
     });
 
     it('rejects invalid input with an error result and keeps serving', async () => {

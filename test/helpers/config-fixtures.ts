@@ -1,16 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { after } from 'node:test';
 import { loadConfig } from '../../src/config/load.js';
 import type { ConfigFlags, ConfigProblem, ConfigResult, FailedConfig, LoadedConfig } from '../../src/config/types.js';
+import { tempDirForFile } from './temp-dir.js';
 
 /** A fresh temporary directory, removed when the test file ends. */
-export function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mcp-config-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+export const tempDir = (): string => tempDirForFile('mcp-config-');
 
 /** Writes `text` to `dir/name` (creating folders) and returns the file's path. */
 export function writeFile(dir: string, name: string, text = ''): string {

@@ -1,9 +1,9 @@
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { tempDir } from './temp-dir.js';
 
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 export const binary = path.join(repoRoot, 'bin', 'mcp-server');
@@ -164,11 +164,7 @@ export function runBinary(args: string[], options: { env?: Record<string, string
   });
 }
 
-/** A temporary directory removed by the returned cleanup. */
-export async function tempDir(prefix = 'mcp-test-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
+export { tempDir };
 
 /** The structured content of a tool result, failing loudly when the call errored. */
 export function structured<T = Record<string, unknown>>(result: unknown): T {

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { openStorage } from '../../src/storage/open.js';
@@ -8,10 +5,7 @@ import type { EngineName, Storage } from '../../src/storage/types.js';
 
 export const ENGINES: EngineName[] = ['lowdb', 'lancedb', 'duckdb'];
 
-export async function tempDir(prefix = 'storage-test-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
+export { tempDir } from './temp-dir.js';
 
 export function storageConfig(engine: EngineName, dataDir: string, extra: Partial<Config['storage']> = {}): Config['storage'] {
   return configSchema.parse({ storage: { type: engine, dataDir, ...extra } }).storage;
