@@ -1,12 +1,21 @@
 /**
  * Built-in key-value tools on the configured storage (collection "kv").
- * Written like any user module: no import of this package by name; zod comes from the kit.
+ * Written like any user module: types from the public entry, zod and defineTool from the kit.
  */
-import type { ModuleContext } from '../src/modules/types.js';
+import type { Json, ModuleKit } from 'mcp-server/module';
 
 const COLLECTION = 'kv';
 
-export default ({ z }: { z: typeof import('zod').z }) => {
+/** Tool arguments arrive as parsed JSON; this shows it to the type checker (a copy; undefined becomes null). */
+function jsonValue(value: unknown): Json {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') return value;
+  if (Array.isArray(value)) return value.map(jsonValue);
+  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]): [string, Json] => [key, jsonValue(item)]));
+  throw new Error(`value must be JSON, not ${typeof value}`);
+}
+
+export default ({ z, defineTool }: ModuleKit) => {
   const key = z.string().min(1).max(512).describe('The key: any non-empty string up to 512 characters, e.g. "user:42:theme".');
   const entry = {
     key: z.string(),
@@ -17,7 +26,7 @@ export default ({ z }: { z: typeof import('zod').z }) => {
   const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
   return [
-    {
+    defineTool({
       name: 'kv_set',
       title: 'Set a value',
       description:
@@ -29,38 +38,38 @@ export default ({ z }: { z: typeof import('zod').z }) => {
       },
       output: entry,
       annotations: { idempotentHint: true, destructiveHint: false },
-      async run(args: { key: string; value: unknown; ttl_seconds?: number }, ctx: ModuleContext) {
+      async run(args, ctx) {
         const stored = await ctx.storage
           .collection(COLLECTION)
-          .put(args.key, (args.value ?? null) as never, args.ttl_seconds ? { ttlSeconds: args.ttl_seconds } : {});
+          .put(args.key, jsonValue(args.value), args.ttl_seconds ? { ttlSeconds: args.ttl_seconds } : {});
         return { key: stored.id, value: stored.data, updatedAt: iso(stored.updatedAt), expiresAt: iso(stored.expiresAt) };
       },
-    },
-    {
+    }),
+    defineTool({
       name: 'kv_get',
       title: 'Get a value',
       description: 'Read the JSON value stored under a key. Returns found=false when the key does not exist or has expired.',
       input: { key },
       output: { found: z.boolean(), ...entry },
       annotations: { readOnlyHint: true },
-      async run(args: { key: string }, ctx: ModuleContext) {
+      async run(args, ctx) {
         const stored = await ctx.storage.collection(COLLECTION).get(args.key);
         if (!stored) return { found: false, key: args.key };
         return { found: true, key: stored.id, value: stored.data, updatedAt: iso(stored.updatedAt), expiresAt: iso(stored.expiresAt) };
       },
-    },
-    {
+    }),
+    defineTool({
       name: 'kv_delete',
       title: 'Delete a value',
       description: 'Delete the entry stored under a key. Returns deleted=false when there was nothing to delete.',
       input: { key },
       output: { key: z.string(), deleted: z.boolean() },
       annotations: { destructiveHint: true, idempotentHint: true },
-      async run(args: { key: string }, ctx: ModuleContext) {
+      async run(args, ctx) {
         return { key: args.key, deleted: await ctx.storage.collection(COLLECTION).delete(args.key) };
       },
-    },
-    {
+    }),
+    defineTool({
       name: 'kv_list',
       title: 'List keys',
       description: 'List stored keys in key order, optionally only those starting with a prefix. Returns keys with their values.',
@@ -70,7 +79,7 @@ export default ({ z }: { z: typeof import('zod').z }) => {
       },
       output: { entries: z.array(z.object(entry)), count: z.number().int() },
       annotations: { readOnlyHint: true },
-      async run(args: { prefix?: string; limit: number }, ctx: ModuleContext) {
+      async run(args, ctx) {
         const docs = await ctx.storage.collection(COLLECTION).find({
           ...(args.prefix ? { filter: { $id: { $startsWith: args.prefix } } } : {}),
           orderBy: [{ field: '$id' }],
@@ -79,6 +88,6 @@ export default ({ z }: { z: typeof import('zod').z }) => {
         const entries = docs.map((doc) => ({ key: doc.id, value: doc.data, updatedAt: iso(doc.updatedAt), expiresAt: iso(doc.expiresAt) }));
         return { entries, count: entries.length };
       },
-    },
+    }),
   ];
 };

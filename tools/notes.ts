@@ -4,7 +4,7 @@
  * made with the server's embedder, inside whichever storage engine is configured.
  */
 import { randomUUID } from 'node:crypto';
-import type { ModuleContext } from '../src/modules/types.js';
+import type { ModuleContext, ModuleKit, StoredDocument } from 'mcp-server/module';
 
 const COLLECTION = 'notes';
 
@@ -18,19 +18,21 @@ const noteText = (note: Note) => `${note.title}\n\n${note.body}`;
 const normalizeTags = (tags: string[] | undefined) => [...new Set((tags ?? []).map((tag) => tag.trim().toLowerCase()).filter(Boolean))].sort();
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function view(doc: { id: string; data: unknown; createdAt: number; updatedAt: number }) {
-  const note = doc.data as Note;
+const notesOf = (ctx: ModuleContext) => ctx.storage.collection<Note>(COLLECTION);
+
+function view(doc: StoredDocument<Note>) {
+  const note = doc.data;
   return { id: doc.id, title: note.title, body: note.body, tags: note.tags, createdAt: iso(doc.createdAt), updatedAt: iso(doc.updatedAt) };
 }
 
 const tagFilter = (tag: string | undefined) => (tag ? { tags: { $contains: tag.trim().toLowerCase() } } : undefined);
 
-export default ({ z }: { z: typeof import('zod').z }) => {
+export default ({ z, defineTool, defineResourceTemplate, definePrompt }: ModuleKit) => {
   const noteShape = { id: z.string(), title: z.string(), body: z.string(), tags: z.array(z.string()), createdAt: z.string(), updatedAt: z.string() };
   const tag = z.string().min(1).max(64).describe('A tag such as "work" or "recipes" (case-insensitive).');
 
   return [
-    {
+    defineTool({
       name: 'note_save',
       title: 'Save a note',
       description: 'Save a note with a title, body text and optional tags. Give an existing id to update that note; otherwise a new note is created. Returns the saved note with its id.',
@@ -42,14 +44,14 @@ export default ({ z }: { z: typeof import('zod').z }) => {
       },
       output: noteShape,
       annotations: { destructiveHint: false },
-      async run(args: { title: string; body: string; tags?: string[]; id?: string }, ctx: ModuleContext) {
+      async run(args, ctx) {
         const note: Note = { title: args.title.trim(), body: args.body, tags: normalizeTags(args.tags) };
-        const saved = await ctx.storage.collection(COLLECTION).put(args.id ?? randomUUID(), note as never, { vector: ctx.embed(noteText(note)) });
+        const saved = await notesOf(ctx).put(args.id ?? randomUUID(), note, { vector: ctx.embed(noteText(note)) });
         ctx.log.info(`saved note ${saved.id}`);
         return view(saved);
       },
-    },
-    {
+    }),
+    defineTool({
       name: 'note_list',
       title: 'List notes',
       description: 'List notes, most recently updated first, optionally only those with a tag.',
@@ -60,8 +62,8 @@ export default ({ z }: { z: typeof import('zod').z }) => {
       },
       output: { notes: z.array(z.object(noteShape)), total: z.number().int() },
       annotations: { readOnlyHint: true },
-      async run(args: { tag?: string; limit: number; offset: number }, ctx: ModuleContext) {
-        const notes = ctx.storage.collection(COLLECTION);
+      async run(args, ctx) {
+        const notes = notesOf(ctx);
         const filter = tagFilter(args.tag);
         const [docs, total] = await Promise.all([
           notes.find({ ...(filter ? { filter } : {}), orderBy: [{ field: '$updatedAt', direction: 'desc' }], limit: args.limit, offset: args.offset }),
@@ -69,8 +71,8 @@ export default ({ z }: { z: typeof import('zod').z }) => {
         ]);
         return { notes: docs.map(view), total };
       },
-    },
-    {
+    }),
+    defineTool({
       name: 'note_search',
       title: 'Search notes by meaning',
       description: 'Find the notes most similar in meaning to a query (words and spellings close to the query rank first), optionally only those with a tag. Each result has a similarity score from 0 to 1.',
@@ -81,67 +83,65 @@ export default ({ z }: { z: typeof import('zod').z }) => {
       },
       output: { results: z.array(z.object({ ...noteShape, score: z.number() })) },
       annotations: { readOnlyHint: true },
-      async run(args: { query: string; tag?: string; limit: number }, ctx: ModuleContext) {
+      async run(args, ctx) {
         const filter = tagFilter(args.tag);
-        const hits = await ctx.storage.collection(COLLECTION).search(ctx.embed(args.query), { k: args.limit, ...(filter ? { filter } : {}) });
+        const hits = await notesOf(ctx).search(ctx.embed(args.query), { k: args.limit, ...(filter ? { filter } : {}) });
         return { results: hits.map((hit) => ({ ...view(hit), score: Math.round(hit.score * 10_000) / 10_000 })) };
       },
-    },
-    {
+    }),
+    defineTool({
       name: 'note_delete',
       title: 'Delete a note',
       description: 'Delete a note by id. Returns deleted=false when no such note exists.',
       input: { id: z.string().min(1).max(128).describe('Id of the note to delete.') },
       output: { id: z.string(), deleted: z.boolean() },
       annotations: { destructiveHint: true, idempotentHint: true },
-      async run(args: { id: string }, ctx: ModuleContext) {
-        return { id: args.id, deleted: await ctx.storage.collection(COLLECTION).delete(args.id) };
+      async run(args, ctx) {
+        return { id: args.id, deleted: await notesOf(ctx).delete(args.id) };
       },
-    },
-    {
-      kind: 'resourceTemplate',
+    }),
+    defineResourceTemplate({
       name: 'note',
       uriTemplate: 'notes://{id}',
       title: 'Note',
       description: 'One saved note as Markdown.',
       mimeType: 'text/markdown',
-      async list(ctx: ModuleContext) {
-        const docs = await ctx.storage.collection(COLLECTION).find({ orderBy: [{ field: '$updatedAt', direction: 'desc' }], limit: 50 });
-        return docs.map((doc) => ({ uri: `notes://${encodeURIComponent(doc.id)}`, name: (doc.data as unknown as Note).title, mimeType: 'text/markdown' }));
+      async list(ctx) {
+        const docs = await notesOf(ctx).find({ orderBy: [{ field: '$updatedAt', direction: 'desc' }], limit: 50 });
+        return docs.map((doc) => ({ uri: `notes://${encodeURIComponent(doc.id)}`, name: doc.data.title, mimeType: 'text/markdown' }));
       },
       complete: {
-        async id(value: string, ctx: ModuleContext) {
-          const docs = await ctx.storage.collection(COLLECTION).find({ filter: { $id: { $startsWith: value } }, limit: 20 });
+        async id(value, ctx) {
+          const docs = await notesOf(ctx).find({ filter: { $id: { $startsWith: value } }, limit: 20 });
           return docs.map((doc) => doc.id);
         },
       },
-      async read(_uri: URL, variables: Record<string, string>, ctx: ModuleContext) {
-        const id = decodeURIComponent(variables.id ?? '');
-        const doc = await ctx.storage.collection(COLLECTION).get(id);
+      async read(_uri, variables, ctx) {
+        const id = decodeURIComponent(variables.id);
+        const doc = await notesOf(ctx).get(id);
         if (!doc) throw new Error(`No note with id "${id}"`);
-        const note = doc.data as unknown as Note;
+        const note = doc.data;
         return `# ${note.title}\n\n${note.body}\n\n${note.tags.length ? `Tags: ${note.tags.join(', ')}\n` : ''}`;
       },
-    },
-    {
-      kind: 'prompt',
+    }),
+    definePrompt({
       name: 'notes_summary',
       title: 'Summarize notes',
       description: 'Ask the model to summarize your recent notes, optionally only those with a tag.',
       arguments: [{ name: 'tag', description: 'Only notes with this tag.', required: false }],
       complete: {
-        async tag(value: string, ctx: ModuleContext) {
-          const docs = await ctx.storage.collection(COLLECTION).find({ orderBy: [{ field: '$updatedAt', direction: 'desc' }], limit: 500 });
-          const tags = new Set(docs.flatMap((doc) => (doc.data as unknown as Note).tags));
+        async tag(value, ctx) {
+          const docs = await notesOf(ctx).find({ orderBy: [{ field: '$updatedAt', direction: 'desc' }], limit: 500 });
+          const tags = new Set(docs.flatMap((doc) => doc.data.tags));
           return [...tags].filter((t) => t.startsWith(value.toLowerCase())).sort().slice(0, 20);
         },
       },
-      async get(args: Record<string, string>, ctx: ModuleContext) {
+      async get(args, ctx) {
         const filter = tagFilter(args.tag);
-        const docs = await ctx.storage.collection(COLLECTION).find({ ...(filter ? { filter } : {}), orderBy: [{ field: '$updatedAt', direction: 'desc' }], limit: 50 });
-        const listing = docs.map((doc) => `## ${(doc.data as unknown as Note).title}\n${(doc.data as unknown as Note).body}`).join('\n\n');
+        const docs = await notesOf(ctx).find({ ...(filter ? { filter } : {}), orderBy: [{ field: '$updatedAt', direction: 'desc' }], limit: 50 });
+        const listing = docs.map((doc) => `## ${doc.data.title}\n${doc.data.body}`).join('\n\n');
         return `Summarize these notes${args.tag ? ` tagged "${args.tag}"` : ''} in a few bullet points:\n\n${listing || '(no notes yet)'}`;
       },
-    },
+    }),
   ];
 };

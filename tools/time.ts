@@ -1,4 +1,5 @@
 /** Built-in time tools: the current time in a zone, and converting a time between zones. */
+import type { ModuleKit } from 'mcp-server/module';
 
 const ZONE_HELP = 'IANA time zone name, e.g. "UTC", "Europe/Paris", "America/New_York", "Asia/Tokyo".';
 
@@ -26,8 +27,8 @@ function partsIn(instant: number, zone: string) {
       weekday: 'long',
     })
       .formatToParts(new Date(instant))
-      .map((part) => [part.type, part.value]),
-  ) as Record<string, string>;
+      .map((part): [string, string] => [part.type, part.value]),
+  );
   return parts;
 }
 
@@ -76,7 +77,7 @@ function parseLocal(text: string, zone: string, now: number): number {
   return instant;
 }
 
-export default ({ z }: { z: typeof import('zod').z }) => {
+export default ({ z, defineTool }: ModuleKit) => {
   const moment = {
     timezone: z.string(),
     local: z.string().describe('Local date and time with UTC offset (ISO 8601).'),
@@ -86,18 +87,18 @@ export default ({ z }: { z: typeof import('zod').z }) => {
     unix: z.number().int(),
   };
   return [
-    {
+    defineTool({
       name: 'time_now',
       title: 'Current time',
       description: 'The current date and time in an IANA time zone (default UTC), with weekday and UTC offset.',
       input: { timezone: z.string().default('UTC').describe(ZONE_HELP) },
       output: moment,
       annotations: { readOnlyHint: true, openWorldHint: false },
-      run({ timezone }: { timezone: string }) {
+      run({ timezone }) {
         return describeInstant(Date.now(), assertZone(timezone));
       },
-    },
-    {
+    }),
+    defineTool({
       name: 'time_convert',
       title: 'Convert time between zones',
       description:
@@ -109,7 +110,7 @@ export default ({ z }: { z: typeof import('zod').z }) => {
       },
       output: { source: z.object(moment), target: z.object(moment), differenceHours: z.number() },
       annotations: { readOnlyHint: true },
-      run(args: { time: string; from_timezone: string; to_timezone: string }) {
+      run(args) {
         const from = assertZone(args.from_timezone);
         const to = assertZone(args.to_timezone);
         const instant = parseLocal(args.time, from, Date.now());
@@ -120,6 +121,6 @@ export default ({ z }: { z: typeof import('zod').z }) => {
           differenceHours: (offsetMinutes(instant, to) - offsetMinutes(instant, from)) / 60,
         };
       },
-    },
+    }),
   ];
 };

@@ -1,5 +1,5 @@
 import type { StandardSchemaWithJSON } from '@modelcontextprotocol/server';
-import { z } from 'zod';
+import { moduleKit } from './kit.js';
 import { toSchema } from './schemas.js';
 import type { Definition, PromptDefinition, ResourceDefinition, ResourceTemplateDefinition, ToolDefinition } from './types.js';
 
@@ -23,9 +23,6 @@ export type LoadedResource = Sourced & { kind: 'resource'; name: string; def: Re
 export type LoadedTemplate = Sourced & { kind: 'resourceTemplate'; name: string; def: ResourceTemplateDefinition };
 export type LoadedPrompt = Sourced & { kind: 'prompt'; name: string; def: PromptDefinition };
 export type LoadedDefinition = LoadedTool | LoadedResource | LoadedTemplate | LoadedPrompt;
-
-/** What a module's default-export function receives, so modules need no dependency of their own. */
-export const moduleKit = Object.freeze({ z });
 
 const NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 

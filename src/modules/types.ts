@@ -1,18 +1,19 @@
 /**
  * The module contract: what a user's tool/resource/prompt file exports. Plain objects satisfy it;
- * nothing here needs to be imported by a module (the types are for authors who want them).
+ * nothing here needs to be imported by a module (the types are for authors who want them; they are
+ * published through src/module.ts, `mcp-server/module`).
  *
  * A module file's default export and named exports may each be:
  *   - a definition (tool, resource, resource template or prompt),
  *   - an array of definitions,
- *   - a function `(kit) => definition | definition[]` that receives `{ z }` (the server's zod), so a
- *     module outside this package can use zod without installing it.
+ *   - a function `(kit) => definition | definition[]` that receives `{ z, defineTool, ... }` (the
+ *     server's zod and the define helpers), so a module outside this package needs no dependency.
  */
-import type { Storage } from '../storage/types.js';
+import type { Collection, EngineName, Json, Storage } from '../storage/types.js';
 
 export type JsonSchemaObject = { type: 'object'; properties?: Record<string, unknown>; required?: string[]; [k: string]: unknown };
 
-/** A zod raw shape (`{ a: z.string() }`), a zod object, or a JSON Schema object. */
+/** A zod raw shape (`{ a: z.string() }`), a zod object (any Standard Schema), or a JSON Schema object. */
 export type InputSchema = Record<string, unknown> | JsonSchemaObject;
 
 export interface ToolAnnotations {
@@ -31,14 +32,34 @@ export type ContentBlock =
   | { type: 'resource_link'; uri: string; name: string; [k: string]: unknown };
 
 /**
+ * What `ctx.elicit`, `ctx.sample` and `ctx.ask` resolve to. Return it from `run` (or `prepare`): the
+ * call ends for now and `run` is called again with the answer in `ctx.input(key)`. It holds nothing
+ * to read; the answer is not in it.
+ */
+export interface InputRequired {
+  readonly resultType: 'input_required';
+}
+
+/** A full tool result, as MCP defines it. `structuredContent` must match the tool's `output`. */
+export interface ToolResult<Structured = Record<string, unknown>> {
+  content: ContentBlock[];
+  structuredContent?: Structured;
+  isError?: boolean;
+  _meta?: Record<string, unknown>;
+}
+
+/**
  * What `run` may return:
  *  - a string: one text block;
  *  - an array of content blocks;
  *  - a full tool result `{ content, structuredContent?, isError? }`;
  *  - the value of `ctx.elicit/ctx.sample/ctx.ask` (asks the client for input, then re-enters `run`);
- *  - any other JSON value: structured content when the tool declares `output`, else JSON text.
+ *  - any other JSON value: structured content when the tool declares `output`, else JSON text;
+ *  - nothing (an empty result).
+ * With `defineTool`, a tool that declares `output` must return that shape (or a result or input
+ * request), and any JSON-shaped value (interfaces too) is accepted where `Json` is written here.
  */
-export type ToolReturn = unknown;
+export type ToolReturn = string | ContentBlock[] | ToolResult | InputRequired | Json | undefined | void;
 
 export type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error';
 
@@ -79,17 +100,21 @@ export interface AuthIdentity {
   scopes: string[];
 }
 
+/** The storage a module sees: collections of JSON documents (see Storage for the engine's full interface). */
+export type ModuleStorage = Pick<Storage, 'engine' | 'collection' | 'listCollections'>;
+export type { Collection, EngineName };
+
 export interface ModuleContext {
-  storage: Storage;
+  storage: ModuleStorage;
   log: ModuleLog;
   signal: AbortSignal;
   progress(done: number, total?: number, message?: string): Promise<void>;
-  /** Ask the client to fill a form; return the value. `run` is called again with the answer. */
-  elicit(key: string, params: ElicitParams, state?: unknown): ToolReturn;
-  /** Ask the client's model for a completion; return the value. `run` is called again with the answer. */
-  sample(key: string, params: SampleParams, state?: unknown): ToolReturn;
-  /** Several input requests in one round. */
-  ask(requests: Record<string, InputAsk>, state?: unknown): ToolReturn;
+  /** Ask the client to fill a form: return what this resolves to; `run` is called again with the answer. */
+  elicit(key: string, params: ElicitParams, state?: unknown): Promise<InputRequired>;
+  /** Ask the client's model for a completion: return what this resolves to; `run` is called again with the answer. */
+  sample(key: string, params: SampleParams, state?: unknown): Promise<InputRequired>;
+  /** Several input requests in one round: return what this resolves to. */
+  ask(requests: Record<string, InputAsk>, state?: unknown): Promise<InputRequired>;
   /** This round's answer to the input request named `key` ({kind:'missing'} on the first call). */
   input(key: string): InputAnswer;
   /** The state passed to elicit/sample/ask in the previous round (integrity-checked), if any. */
@@ -115,7 +140,11 @@ export interface ModuleContext {
   closeStream(): void;
 }
 
-export interface ToolDefinition {
+/**
+ * A tool. `Args` is what `run` receives (validated against `input`; `defineTool` infers it from a zod
+ * shape or object); `Return` what it gives back.
+ */
+export interface ToolDefinition<Args = unknown, Return = ToolReturn> {
   kind?: 'tool';
   name: string;
   title?: string;
@@ -127,8 +156,8 @@ export interface ToolDefinition {
   /** Overrides tools.timeoutSeconds for this tool (for a task: for each run of it). */
   timeoutSeconds?: number;
   /** Running calls as tasks (the Tasks extension, io.modelcontextprotocol/tasks, on the 2026-07-28 wire). */
-  execution?: ToolExecution;
-  run(args: any, ctx: ModuleContext): ToolReturn | Promise<ToolReturn>;
+  execution?: ToolExecution<Args>;
+  run(args: Args, ctx: ModuleContext): Return | Promise<Return>;
 }
 
 /**
@@ -140,7 +169,7 @@ export interface ToolDefinition {
  * synchronous calls. A thrown error with an integer JSON-RPC `code` fails the task; any other throw
  * completes it with an isError result, as on a synchronous call.
  */
-export interface ToolExecution {
+export interface ToolExecution<Args = unknown> {
   taskSupport?: 'forbidden' | 'optional' | 'required';
   /**
    * Runs on every tools/call before a task is created (and before `run` on a synchronous call):
@@ -148,7 +177,7 @@ export interface ToolExecution {
    * result to answer at once without a task, or undefined to go on. `run` sees the same
    * ctx.input/ctx.state answers.
    */
-  prepare?(args: any, ctx: ModuleContext): ToolReturn | Promise<ToolReturn>;
+  prepare?(args: Args, ctx: ModuleContext): ToolReturn | Promise<ToolReturn>;
 }
 
 export type ResourceReadReturn =
@@ -168,7 +197,18 @@ export interface ResourceDefinition {
   read(uri: URL, ctx: ModuleContext): ResourceReadReturn | Promise<ResourceReadReturn>;
 }
 
-export interface ResourceTemplateDefinition {
+/** Candidates for a partial value; `context` holds the other arguments or variables given so far. */
+export type CompleteFn = (value: string, ctx: ModuleContext, context: Record<string, string>) => string[] | Promise<string[]>;
+
+export interface ListedResource {
+  uri: string;
+  name: string;
+  description?: string;
+  mimeType?: string;
+}
+
+/** A resource template. `Variables`: the template's variables (`defineResourceTemplate` reads them from `uriTemplate`). */
+export interface ResourceTemplateDefinition<Variables = Record<string, string>> {
   kind?: 'resourceTemplate';
   name: string;
   /** RFC 6570 URI template, e.g. `notes://{id}`. */
@@ -177,10 +217,10 @@ export interface ResourceTemplateDefinition {
   description?: string;
   mimeType?: string;
   /** Concrete resources this template currently stands for (shown in resources/list). */
-  list?(ctx: ModuleContext): Array<{ uri: string; name: string; description?: string; mimeType?: string }> | Promise<Array<{ uri: string; name: string; description?: string; mimeType?: string }>>;
+  list?(ctx: ModuleContext): ListedResource[] | Promise<ListedResource[]>;
   /** Completion of template variables: variable name -> candidates for a partial value. */
-  complete?: Record<string, (value: string, ctx: ModuleContext, context: Record<string, string>) => string[] | Promise<string[]>>;
-  read(uri: URL, variables: Record<string, string>, ctx: ModuleContext): ResourceReadReturn | Promise<ResourceReadReturn>;
+  complete?: Record<string, CompleteFn>;
+  read(uri: URL, variables: Variables, ctx: ModuleContext): ResourceReadReturn | Promise<ResourceReadReturn>;
 }
 
 export interface PromptArgument {
@@ -191,16 +231,19 @@ export interface PromptArgument {
 
 export type PromptMessage = { role: 'user' | 'assistant'; content: ContentBlock };
 
-export interface PromptDefinition {
+/** A string (one user message), a message list, or `{ description?, messages }`. */
+export type PromptReturn = string | PromptMessage[] | { description?: string; messages: PromptMessage[] };
+
+/** A prompt. `Args`: what `get` receives (`definePrompt` infers it from `arguments`). */
+export interface PromptDefinition<Args = Record<string, string>> {
   kind?: 'prompt';
   name: string;
   title?: string;
   description?: string;
   /** Argument list (all values are strings), or a zod raw shape of string fields. */
-  arguments?: PromptArgument[] | Record<string, unknown>;
-  complete?: Record<string, (value: string, ctx: ModuleContext, context: Record<string, string>) => string[] | Promise<string[]>>;
-  /** A string (one user message), a message list, or `{ description?, messages }`. */
-  get(args: Record<string, string>, ctx: ModuleContext): string | PromptMessage[] | { description?: string; messages: PromptMessage[] } | Promise<string | PromptMessage[] | { description?: string; messages: PromptMessage[] }>;
+  arguments?: readonly PromptArgument[] | Record<string, unknown>;
+  complete?: Record<string, CompleteFn>;
+  get(args: Args, ctx: ModuleContext): PromptReturn | Promise<PromptReturn>;
 }
 
 export type Definition = ToolDefinition | ResourceDefinition | ResourceTemplateDefinition | PromptDefinition;

@@ -1,4 +1,4 @@
-import type { Collection, FindQuery, Filter, Json, PutOptions, SearchOptions, Storage } from '../storage/types.js';
+import type { Collection, CollectionName, FindQuery, Filter, Json, PutOptions, SearchOptions, Storage } from '../storage/types.js';
 import type { Metrics } from './metrics.js';
 
 type Op = 'get' | 'put' | 'delete' | 'find' | 'count' | 'search';
@@ -18,32 +18,32 @@ export function instrumentStorage(storage: Storage, metrics: Metrics): Storage {
     }
   };
 
-  class TimedCollection implements Collection {
-    constructor(private readonly inner: Collection) {}
+  class TimedCollection<T> implements Collection<T> {
+    constructor(private readonly inner: Collection<T>) {}
     get name() {
       return this.inner.name;
     }
-    get<T extends Json = Json>(id: string) {
-      return time('get', () => this.inner.get<T>(id));
+    get(id: string) {
+      return time('get', () => this.inner.get(id));
     }
-    put<T extends Json = Json>(id: string, data: T, options?: PutOptions) {
-      return time('put', () => this.inner.put<T>(id, data, options));
+    put(id: string, data: T, options?: PutOptions) {
+      return time('put', () => this.inner.put(id, data, options));
     }
     delete(id: string) {
       return time('delete', () => this.inner.delete(id));
     }
-    find<T extends Json = Json>(query?: FindQuery) {
-      return time('find', () => this.inner.find<T>(query));
+    find(query?: FindQuery) {
+      return time('find', () => this.inner.find(query));
     }
     count(filter?: Filter) {
       return time('count', () => this.inner.count(filter));
     }
-    search<T extends Json = Json>(vector: number[], options?: SearchOptions) {
-      return time('search', () => this.inner.search<T>(vector, options));
+    search(vector: number[], options?: SearchOptions) {
+      return time('search', () => this.inner.search(vector, options));
     }
   }
 
-  const collection = (name: string) => new TimedCollection(storage.collection(name));
+  const collection = <T = Json>(name: CollectionName<T>) => new TimedCollection<T>(storage.collection<T>(name));
   // Everything but collection() passes straight through, whatever the Storage interface grows.
   return new Proxy(storage, {
     get(target, property) {

@@ -48,13 +48,13 @@ export class BackendStorage implements Storage {
     return this.backend.engine;
   }
 
-  collection(name: string): Collection {
+  collection<T = Json>(name: string): Collection<T> {
     checkCollectionName(name);
     const storage = this;
     return {
       name,
       get: (id) => storage.get(name, id) as never,
-      put: (id, data, options) => storage.put(name, id, data, options) as never,
+      put: (id, data, options) => storage.put(name, id, data as Json, options) as never,
       delete: (id) => storage.delete(name, id),
       find: (query) => storage.find(name, query) as never,
       count: (filter) => storage.count(name, filter),

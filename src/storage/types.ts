@@ -5,10 +5,30 @@
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+/**
+ * `T` itself when every value in it survives JSON: strings, numbers, booleans, null, arrays and
+ * objects of those (interfaces too; optional or `undefined` fields, which JSON drops, are fine).
+ * Functions, Dates, Maps, bigints, symbols and `unknown` turn into `never` in the places they occur.
+ */
+export type JsonShape<T> = T extends Json
+  ? T
+  : T extends (...args: never[]) => unknown
+    ? never
+    : T extends readonly unknown[]
+      ? { [K in keyof T]: JsonShape<T[K]> }
+      : T extends object
+        ? { [K in keyof T]: JsonField<T[K]> }
+        : never;
+
+type JsonField<V> = V extends undefined ? V : JsonShape<V>;
+
+/** A collection name where `T` is JSON (see JsonShape); otherwise a type error that says so. */
+export type CollectionName<T> = [T] extends [JsonShape<T>] ? string : string & { 'collection documents must be JSON (no functions, Dates, Maps, bigints)': T };
+
 export type EngineName = 'lowdb' | 'lancedb' | 'duckdb';
 
 /** One stored document. Timestamps are milliseconds since the Unix epoch. */
-export interface StoredDocument<T extends Json = Json> {
+export interface StoredDocument<T = Json> {
   id: string;
   data: T;
   /** Present when the document was put with a vector. */
@@ -19,7 +39,7 @@ export interface StoredDocument<T extends Json = Json> {
   expiresAt?: number;
 }
 
-export interface SearchHit<T extends Json = Json> extends StoredDocument<T> {
+export interface SearchHit<T = Json> extends StoredDocument<T> {
   /** Cosine similarity to the query vector, in [-1, 1]; higher is closer. */
   score: number;
 }
@@ -86,23 +106,24 @@ export interface SearchOptions {
   filter?: Filter;
 }
 
-export interface Collection {
+/** A collection whose documents hold `T` (what the caller promises to store; engines store any JSON). */
+export interface Collection<T = Json> {
   readonly name: string;
-  get<T extends Json = Json>(id: string): Promise<StoredDocument<T> | undefined>;
+  get(id: string): Promise<StoredDocument<T> | undefined>;
   /** Insert or replace. Keeps `createdAt` of an existing live document; a put without ttlSeconds clears any expiry. */
-  put<T extends Json = Json>(id: string, data: T, options?: PutOptions): Promise<StoredDocument<T>>;
+  put(id: string, data: T, options?: PutOptions): Promise<StoredDocument<T>>;
   /** true when a live document was deleted. */
   delete(id: string): Promise<boolean>;
-  find<T extends Json = Json>(query?: FindQuery): Promise<StoredDocument<T>[]>;
+  find(query?: FindQuery): Promise<StoredDocument<T>[]>;
   count(filter?: Filter): Promise<number>;
   /** k nearest documents by cosine similarity among those that have a vector and match the filter. */
-  search<T extends Json = Json>(vector: number[], options?: SearchOptions): Promise<SearchHit<T>[]>;
+  search(vector: number[], options?: SearchOptions): Promise<SearchHit<T>[]>;
 }
 
 export interface Storage {
   readonly engine: EngineName;
-  /** Collection names: /^[A-Za-z][A-Za-z0-9_-]{0,63}$/. Created on first put. */
-  collection(name: string): Collection;
+  /** Collection names: /^[A-Za-z][A-Za-z0-9_-]{0,63}$/. Created on first put. `T`: the documents' shape. */
+  collection<T = Json>(name: CollectionName<T>): Collection<T>;
   listCollections(): Promise<string[]>;
   /** Every live (unexpired) document of a collection, ordered by id: the backup path. */
   exportCollection(name: string): AsyncIterable<StoredDocument>;
