@@ -30,6 +30,12 @@ export interface HostOptions {
   loaded: LoadedConfig;
   /** Reads the config again (file and environment, with the start-time flags) for a reload. */
   reread: () => ConfigResult;
+  /**
+   * Serves over this instead of the configured transport, in a process that is not the server's alone
+   * (mcp-server/testing: an in-memory pair): stdout and Node's last-resort error handlers are left as
+   * they are, and no metrics port or process-wide metric collector is opened.
+   */
+  transport?: (runtime: Runtime) => TransportHandle;
 }
 
 export interface Host {
@@ -49,14 +55,15 @@ export interface Host {
  * reload swaps config and registry whole: requests read both when they start, so calls already
  * running finish on the version they began with and open connections stay open.
  */
-export async function startHost({ loaded, reread }: HostOptions): Promise<Host> {
+export async function startHost({ loaded, reread, transport: serveOver }: HostOptions): Promise<Host> {
   const logger = createReconfigurableLogger(loaded.config.logging);
   const { log } = logger;
   // a stray error from module code is survived; any other ends the server (once it is up) with exit 1
-  const unexpectedError = new Promise<void>((resolve) => installModuleFaults({ log, onFatal: () => resolve() }));
-  prepareTransport(loaded.config, log);
+  const unexpectedError = serveOver ? undefined : new Promise<void>((resolve) => installModuleFaults({ log, onFatal: () => resolve() }));
+  if (!serveOver) prepareTransport(loaded.config, log);
   for (const warning of startWarnings(loaded.config)) log.warn(warning);
-  const metrics = createMetrics();
+  // process_* and nodejs_* collectors are once per process: not for a server inside someone else's
+  const metrics = createMetrics({ processMetrics: !serveOver });
   const storage = instrumentStorage(await openStorage(loaded.config.storage, log, { waitForLock: true }), metrics);
   const cache = new ModuleFileCache();
   const reloadMetrics = createReloadMetrics();
@@ -153,16 +160,16 @@ export async function startHost({ loaded, reread }: HostOptions): Promise<Host> 
 
   try {
     await watcher.follow(serving.loaded);
-    if (config.metrics.port !== undefined) {
+    if (config.metrics.port !== undefined && !serveOver) {
       metricsServer = await serveMetrics(metrics, config.metrics.port);
       log.info({ url: metricsServer.url }, `metrics on ${metricsServer.url}`);
     }
-    transport = await startTransport(runtime, (reason) => void close(reason));
+    transport = serveOver ? serveOver(runtime) : await startTransport(runtime, (reason) => void close(reason));
   } catch (error) {
     await close('start-up failed', 1);
     throw error;
   }
-  void unexpectedError.then(() => close('unexpected error', 1));
+  void unexpectedError?.then(() => close('unexpected error', 1));
   log.info(
     { transport: config.transport.type, storage: storage.engine, tools: serving.snapshot.tools.size, resources: serving.snapshot.resources.size + serving.snapshot.templates.size, prompts: serving.snapshot.prompts.size },
     'mcp-server ready',
