@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
-import { buildProgram, type CliOptions } from './program.js';
+import { init } from './init.js';
+import { buildProgram, type CliOptions, type Subcommand } from './program.js';
 import { isServing, runAction } from './run-action.js';
 
 const USAGE_ERROR = 2;
@@ -8,21 +9,25 @@ const USAGE_ERROR = 2;
 process.title = 'mcp-server';
 
 async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
-  program.exitOverride();
-  program.configureOutput({
-    writeErr: (text) => {
-      // commander may add a suggestion on a second line; keep the error to one line
-      const line = text.replace(/\s*\n\s*/g, ' ').trim();
-      if (line) process.stderr.write(`mcp-server: ${line.replace(/^error: /, '')}\n`);
-    },
-  });
+  let subcommand: Subcommand | undefined;
+  const program = buildProgram((command) => (subcommand = command));
+  for (const command of [program, ...program.commands]) {
+    command.exitOverride();
+    command.configureOutput({
+      writeErr: (text) => {
+        // commander may add a suggestion on a second line; keep the error to one line
+        const line = text.replace(/\s*\n\s*/g, ' ').trim();
+        if (line) process.stderr.write(`mcp-server: ${line.replace(/^error: /, '')}\n`);
+      },
+    });
+  }
   try {
     program.parse(argv);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : USAGE_ERROR;
     throw error;
   }
+  if (subcommand) return init(subcommand.dir);
   return runAction(program.opts<CliOptions>());
 }
 

@@ -58,9 +58,15 @@ function positiveSeconds(value: string): string {
   return value;
 }
 
-/** The command line. Flags parse to raw strings; config loading owns their meaning. */
-export function buildProgram(): Command {
-  return new Command('mcp-server')
+/** A command given by name (`mcp-server init DIR`) instead of flags. */
+export type Subcommand = { name: 'init'; dir: string };
+
+/**
+ * The command line. Flags parse to raw strings; config loading owns their meaning. A subcommand is
+ * handed to `onSubcommand` (commander's parse is synchronous; the caller runs it).
+ */
+export function buildProgram(onSubcommand: (command: Subcommand) => void = () => undefined): Command {
+  const program = new Command('mcp-server')
     .description('Serve a directory of tool, resource and prompt modules as a Model Context Protocol server.')
     .version(serverVersion, '-v, --version', 'print the version and exit')
     .helpOption('-h, --help', 'show this help and exit')
@@ -91,5 +97,14 @@ export function buildProgram(): Command {
     .option('--repair-database', 'check the data directory and repair what can be repaired')
     .option('--migrate', 'upgrade the data directory to the current schema version')
     .showSuggestionAfterError(true)
-    .allowExcessArguments(false);
+    .allowExcessArguments(false)
+    .helpCommand(false)
+    // without a subcommand, the flags are the command (main runs it)
+    .action(() => undefined);
+  program
+    .command('init')
+    .description('write a starter tools directory (a tool, a resource, a prompt, a test, config.yaml, package.json) that serves and passes its test at once')
+    .argument('[dir]', 'directory to write (created if missing; must not hold the starter files yet)', '.')
+    .action((dir: string) => onSubcommand({ name: 'init', dir }));
+  return program;
 }
