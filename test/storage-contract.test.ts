@@ -171,6 +171,32 @@ for (const engine of ENGINES) {
       assert.deepEqual(await storage.collection('empty-vectors').search([1, 2]), []);
     });
 
+    it('serves reads that race the write creating a collection, and refuses only the put whose vector does not fit', async () => {
+      // Reads racing a collection's first write once failed on LanceDB ("Table ... was not found": the
+      // table was listed before it could be opened) and lost the writes on lowdb (two in-memory copies)
+      for (let round = 0; round < 8; round++) {
+        const col = storage.collection(`racing-${round}`);
+        const writesAndReads = Array.from({ length: 20 }, (_, i) => [
+          col.put(`d${i}`, { i }, { vector: [1, i, 0] }),
+          col.get(`d${i}`),
+          col.find({ limit: 1 }),
+          col.search([1, 0, 0], { k: 1 }),
+        ]);
+        const settled = await Promise.allSettled(writesAndReads.flat());
+        const failed = settled.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+        assert.deepEqual(failed.map((outcome) => String(outcome.reason)), []);
+        assert.equal(await col.count(), 20);
+      }
+      const col = storage.collection('mixed-dimensions');
+      const settled = await Promise.allSettled([[1, 0, 0], [0, 1, 0], [1, 2], [0, 0, 1]].map((vector, i) => col.put(`p${i}`, { i }, { vector })));
+      assert.deepEqual(
+        settled.map((outcome) => outcome.status),
+        ['fulfilled', 'fulfilled', 'rejected', 'fulfilled'],
+      );
+      assert.equal((settled[2] as PromiseRejectedResult).reason.code, 'DIMENSION_MISMATCH');
+      assert.deepEqual(ids(await col.find()), ['p0', 'p1', 'p3']);
+    });
+
     it('never returns expired documents from a search, and still fills k', async () => {
       const col = storage.collection('expiring-vectors');
       const near = (i: number) => [1, i / 100, 0];

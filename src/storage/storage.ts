@@ -22,6 +22,8 @@ interface PendingPut {
   data: Json;
   options: PutOptions;
   resolve: (doc: StoredDocument) => void;
+  /** This put alone is refused (its vector does not fit the collection); the others of its batch go on. */
+  reject: (error: unknown) => void;
 }
 
 const IMPORT_CHUNK = 500;
@@ -186,7 +188,18 @@ export class BackendStorage implements Storage {
     this.dimensions.set(name, length);
   }
 
-  private async flushPuts(name: string, items: PendingPut[]): Promise<void> {
+  private async flushPuts(name: string, queued: PendingPut[]): Promise<void> {
+    // inside the write queue: the dimension read cannot race the write that creates the collection
+    const items: PendingPut[] = [];
+    for (const item of queued) {
+      try {
+        if (item.options.vector) await this.checkDimension(name, item.options.vector.length);
+        items.push(item);
+      } catch (error) {
+        item.reject(error);
+      }
+    }
+    if (items.length === 0) return;
     const now = Date.now();
     const existing = await this.backend.getMany(name, [...new Set(items.map((i) => i.id))], now);
     const written = new Map<string, StoredDocument>();
@@ -213,10 +226,10 @@ export class BackendStorage implements Storage {
     const vector = options.vector === undefined ? undefined : checkVector(options.vector);
     const normalized: PutOptions = { ...(options.ttlSeconds !== undefined ? { ttlSeconds: options.ttlSeconds } : {}), ...(vector ? { vector } : {}) };
     buildDocument(id, clean, normalized, undefined, 0); // validates ttl before queueing
-    if (vector) await this.checkDimension(name, vector.length);
-    let result: StoredDocument | undefined;
-    await this.queue(name).add({ id, data: clean, options: normalized, resolve: (doc) => (result = doc) });
-    return result!;
+    let result: { doc: StoredDocument } | { error: unknown } | undefined;
+    await this.queue(name).add({ id, data: clean, options: normalized, resolve: (doc) => (result = { doc }), reject: (error) => (result = { error }) });
+    if (result && 'doc' in result) return result.doc;
+    throw result?.error ?? new StorageError('IO', `the put of "${id}" into "${name}" ended without an answer`);
   }
 
   private async delete(name: string, id: string): Promise<boolean> {

@@ -81,6 +81,8 @@ export class LanceBackend implements Backend {
     const cached = this.tables.get(name);
     if (cached) return cached;
     if (!(await this.db.tableNames()).includes(name)) return undefined;
+    // a write may have created it, or begun to, while the names were listed: take what that write made
+    if (this.creating.has(name) || this.tables.has(name)) return this.state(name);
     const table = await this.db.openTable(name);
     const indices = await table.listIndices();
     const state: TableState = {

@@ -52,6 +52,7 @@ interface LoadedCollection {
 export class LowdbBackend implements Backend {
   readonly engine = 'lowdb' as const;
   private readonly collections = new Map<string, LoadedCollection>();
+  private readonly loading = new Map<string, Promise<LoadedCollection>>();
 
   private constructor(private readonly dir: string) {}
 
@@ -83,9 +84,21 @@ export class LowdbBackend implements Backend {
     });
   }
 
-  private async load(name: string): Promise<LoadedCollection> {
-    let loaded = this.collections.get(name);
-    if (loaded) return loaded;
+  /**
+   * The collection, read from disk once: concurrent first uses share one read, so no second copy can
+   * replace the one a write went to (a read racing a collection's first write lost that write).
+   */
+  private load(name: string): Promise<LoadedCollection> {
+    let loading = this.loading.get(name);
+    if (!loading) {
+      loading = this.read(name);
+      this.loading.set(name, loading);
+      loading.catch(() => this.loading.delete(name)); // a failed read is tried again next time
+    }
+    return loading;
+  }
+
+  private async read(name: string): Promise<LoadedCollection> {
     const path = join(this.dir, name + EXTENSION);
     const db = new Low<FileContent>(new DurableJsonFile(path, checkContent(path)), { format: 'mcp-server-lowdb', version: 1, documents: [] });
     const content = await db.adapter.read();
@@ -95,7 +108,7 @@ export class LowdbBackend implements Backend {
     const docs = new Map(db.data.documents.map((d) => [d.id, d]));
     for (const entry of entries) applyEntry(docs, entry);
     const withVector = [...docs.values()].find((d) => d.vector);
-    loaded = { db, journal, docs, dimension: withVector?.vector?.length, persisted: content !== null || entries.length > 0 };
+    const loaded: LoadedCollection = { db, journal, docs, dimension: withVector?.vector?.length, persisted: content !== null || entries.length > 0 };
     this.collections.set(name, loaded);
     return loaded;
   }
@@ -207,6 +220,7 @@ export class LowdbBackend implements Backend {
   async close(): Promise<void> {
     for (const loaded of this.collections.values()) await loaded.journal.close();
     this.collections.clear();
+    this.loading.clear();
   }
 }
 
