@@ -106,7 +106,7 @@ describe('loadConfig: problems carry line:column', () => {
   it('reports an unknown top-level section, listing the known ones', () => {
     const result = expectProblems(load({ yaml: 'logging:\n  level: info\nextras:\n  x: 1\n' }));
     assert.deepEqual(result.problems.map(brief), ['3:1 extras']);
-    assert.match(result.problems[0]!.message, /^unknown key "extras"; known keys: strict, server, transport, storage, tools, logging, metrics, modules$/);
+    assert.match(result.problems[0]!.message, /^unknown key "extras"; known keys: strict, server, transport, storage, tools, logging, metrics, modules, upstreams$/);
   });
 
   it('reports an unknown key even when it has no value', () => {

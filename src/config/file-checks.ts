@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { describeFsError } from './fs-errors.js';
-import { getIn } from './object-path.js';
+import { getIn, isPlainObject } from './object-path.js';
 import { problemAt, sourceOf, type Origins } from './origins.js';
 import type { ConfigProblem, PathSegment } from './types.js';
 
@@ -13,6 +13,7 @@ export const PATH_SETTINGS: readonly (readonly string[])[] = [
   ['transport', 'tls', 'keyFile'],
   ['transport', 'tls', 'certFile'],
   ['logging', 'file'],
+  ['upstreams', '*', 'cwd'],
 ];
 
 /** Paths that must already exist when the config is loaded. */
@@ -20,6 +21,7 @@ const MUST_EXIST: readonly { path: readonly string[]; type: 'directory' | 'file'
   { path: ['tools', 'dirs'], type: 'directory' },
   { path: ['transport', 'tls', 'keyFile'], type: 'file' },
   { path: ['transport', 'tls', 'certFile'], type: 'file' },
+  { path: ['upstreams', '*', 'cwd'], type: 'directory' },
 ];
 
 /** The absolute form of the path value at `path`. */
@@ -28,8 +30,26 @@ export function resolvePathValue(origins: Origins, path: readonly PathSegment[],
   return resolve(fromFile ? dirname(fromFile.file) : cwd, value);
 }
 
+/** Whether `path` is the setting (or an entry of it); a `*` segment of the setting matches any key. */
+export function isPathSetting(path: readonly PathSegment[]): boolean {
+  return PATH_SETTINGS.some((setting) => setting.length <= path.length && setting.every((segment, i) => segment === '*' || segment === path[i]));
+}
+
+/** The concrete paths a setting names: a `*` segment stands for every key of the object there (upstreams.*.cwd). */
+function concretePaths(data: unknown, setting: readonly string[]): string[][] {
+  const star = setting.indexOf('*');
+  if (star === -1) return [[...setting]];
+  const parent = getIn(data, setting.slice(0, star));
+  if (!isPlainObject(parent)) return [];
+  return Object.keys(parent).flatMap((key) => concretePaths(data, [...setting.slice(0, star), key, ...setting.slice(star + 1)]));
+}
+
 /** Every string at a path setting (each entry of a list), with its own path. */
-function* pathValues(data: unknown, setting: readonly string[]): Generator<[PathSegment[], string]> {
+function* pathValues(data: unknown, pattern: readonly string[]): Generator<[PathSegment[], string]> {
+  for (const setting of concretePaths(data, pattern)) yield* valuesAt(data, setting);
+}
+
+function* valuesAt(data: unknown, setting: readonly string[]): Generator<[PathSegment[], string]> {
   const value = getIn(data, setting);
   if (typeof value === 'string' && value !== '') yield [[...setting], value];
   if (Array.isArray(value)) {

@@ -1,8 +1,8 @@
 import { dirname, isAbsolute, relative } from 'node:path';
 import { stringify } from 'yaml';
 import { displayFile } from './describe.js';
-import { PATH_SETTINGS } from './file-checks.js';
-import { formatPath, isPrefix, leaves, setIn } from './object-path.js';
+import { isPathSetting } from './file-checks.js';
+import { formatPath, leaves, setIn } from './object-path.js';
 import { isRedactedPath } from './redact.js';
 import type { LoadedConfig, PathSegment, ValueSource } from './types.js';
 
@@ -29,7 +29,7 @@ export function formatCleanConfig(result: LoadedConfig, options: { cwd?: string 
 
 /** A path the file set, relative to the file's directory again (the effective config holds absolute paths). */
 function asWritten(path: readonly PathSegment[], value: unknown, source: ValueSource, configFile: string | undefined): unknown {
-  if (source.kind !== 'file' || !configFile || !PATH_SETTINGS.some((setting) => isPrefix(setting, path))) return value;
+  if (source.kind !== 'file' || !configFile || !isPathSetting(path)) return value;
   const base = dirname(configFile);
   const relativePath = (absolute: unknown) => {
     if (typeof absolute !== 'string') return absolute;

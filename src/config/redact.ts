@@ -4,7 +4,7 @@ import type { PathSegment } from './types.js';
 export const REDACTED = '[redacted]';
 
 /**
- * Module settings have no schema here, so a setting whose name says it holds a credential is
+ * Module settings and upstream environments have no fixed keys here, so a setting whose name says it holds a credential is
  * treated as secret: one of its words (apiKey -> api, key; db_password -> db, password) is a secret
  * word, or the name contains a fragment that only credentials use (dbpassword, apikey). Erring on
  * the side of hiding: `keyPrefix` is hidden too, and --print-config still says where it came from.
@@ -32,5 +32,6 @@ export function looksSecret(name: string): boolean {
 /** Whether the value at `path` must never be shown: marked secret() in the schema, or a credential-like module setting. */
 export function isRedactedPath(path: readonly PathSegment[]): boolean {
   if (path[0] === 'modules') return path.some((segment) => typeof segment === 'string' && looksSecret(segment));
+  if (path[0] === 'upstreams' && path[2] === 'env') return typeof path[3] === 'string' && looksSecret(path[3]);
   return isSecretPath(path);
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { looseEnum } from './enums.js';
 import { isTrustedProxyEntry } from './proxy-entry.js';
 import { MAX_TIMER_SECONDS } from '../timers.js';
+import { upstreamsSchema } from './upstreams-schema.js';
 
 /**
  * The one source of truth for configuration. Every key has a default and a description;
@@ -199,6 +200,7 @@ export const configSchema = z.strictObject({
     .record(z.string(), z.record(z.string(), z.unknown()))
     .default({})
     .describe("Each module's own settings, keyed by module name (its file name without extension); reaches the module as ctx.config."),
+  upstreams: upstreamsSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -8,6 +8,12 @@ import type { LoadedDefinition, LoadedPrompt } from './normalize.js';
  * (run, read, get) are not part of it.
  */
 export function fingerprint(definition: LoadedDefinition): string {
+  const listed = ownFields(definition);
+  // an upstream's definition also lists what the module contract has no field for (icons, _meta...)
+  return definition.forward ? `${listed}${stable(definition.forward.listing)}` : listed;
+}
+
+function ownFields(definition: LoadedDefinition): string {
   switch (definition.kind) {
     case 'tool': {
       const { def } = definition;

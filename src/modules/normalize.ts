@@ -1,15 +1,18 @@
 import type { StandardSchemaWithJSON } from '@modelcontextprotocol/server';
 import { moduleKit } from './kit.js';
+import type { Forwarded } from './forwarded.js';
 import { toSchema } from './schemas.js';
 import type { Definition, PromptDefinition, ResourceDefinition, ResourceTemplateDefinition, ToolDefinition } from './types.js';
 
 export type DefinitionKind = 'tool' | 'resource' | 'resourceTemplate' | 'prompt';
 
 interface Sourced {
-  /** The file the definition came from. */
+  /** The file the definition came from (`upstream <name>` for an upstream's). */
   file: string;
   /** The module's name: its file name without extension; keys its `modules.<name>` config section. */
   moduleName: string;
+  /** Set when another MCP server answers this definition's calls (src/upstreams). */
+  forward?: Forwarded;
 }
 
 export type LoadedTool = Sourced & {

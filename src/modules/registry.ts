@@ -25,13 +25,30 @@ export interface RegistrySnapshot {
   readonly files: readonly string[];
   /** Files imported to build this snapshot; the others kept the definitions of an earlier build. */
   readonly imported: readonly string[];
+  /** What the module files hold (before enabled/disabled), so a snapshot can be rebuilt with other upstream definitions. */
+  readonly modules: ModuleFiles;
+  /** Upstream definitions not served because a name or URI was taken (one line each); not module problems. */
+  readonly skipped: readonly string[];
 }
 
-export interface RegistryOptions {
-  dirs: readonly string[];
+/** The definitions and problems of the module files, in discovery order. */
+export interface ModuleFiles {
+  readonly files: readonly string[];
+  readonly definitions: readonly LoadedDefinition[];
+  readonly problems: readonly ModuleProblem[];
+  readonly imported: readonly string[];
+}
+
+export interface AssembleOptions {
   enabled: readonly string[];
   disabled: readonly string[];
   generation: number;
+  /** Definitions of other sources (upstreams), served after the module files' (a name taken first wins). */
+  extra?: readonly LoadedDefinition[];
+}
+
+export interface RegistryOptions extends AssembleOptions {
+  dirs: readonly string[];
   /** Loads of earlier builds, reused for files whose content did not change (default: none). */
   cache?: ModuleFileCache;
   /** How long one file may take to load (its top-level code, including top-level await); default 30 s. */
@@ -39,34 +56,50 @@ export interface RegistryOptions {
 }
 
 export async function buildRegistry(options: RegistryOptions): Promise<RegistrySnapshot> {
+  return assembleRegistry(await loadModuleFiles(options.dirs, options.cache ?? new ModuleFileCache(), options.importTimeoutMs), options);
+}
+
+/** Discovers and loads (through the cache) every module file under `dirs`; one file may take `importTimeoutMs` (default 30 s) to load. */
+export async function loadModuleFiles(dirs: readonly string[], cache: ModuleFileCache, importTimeoutMs = 30_000): Promise<ModuleFiles> {
   const problems: ModuleProblem[] = [];
   const imported: string[] = [];
-  const cache = options.cache ?? new ModuleFileCache();
-  const files = await discoverModuleFiles(options.dirs);
+  const definitions: LoadedDefinition[] = [];
+  const files = await discoverModuleFiles(dirs);
   cache.retain(files);
+  for (const file of files) {
+    const { load, imported: fresh } = await cache.load(file, (version) => loadFile(file, version, importTimeoutMs));
+    if (fresh) imported.push(file);
+    problems.push(...load.problems);
+    definitions.push(...load.definitions);
+  }
+  return Object.freeze({ files: Object.freeze(files), definitions: Object.freeze(definitions), problems: Object.freeze(problems), imported: Object.freeze(imported) });
+}
+
+/**
+ * The snapshot of module definitions plus other sources' (upstreams), filtered by enabled/disabled.
+ * Two module definitions with one name (or one resource URI) are a module problem; an upstream
+ * definition whose name or URI is taken is skipped instead, and said so in `skipped`.
+ */
+export function assembleRegistry(modules: ModuleFiles, options: AssembleOptions): RegistrySnapshot {
+  const problems: ModuleProblem[] = [...modules.problems];
+  const skipped: string[] = [];
   const maps = { tool: new Map(), resource: new Map(), resourceTemplate: new Map(), prompt: new Map() } as {
     [K in LoadedDefinition['kind']]: Map<string, Extract<LoadedDefinition, { kind: K }>>;
   };
   const uris = new Map<string, LoadedResource>();
 
-  for (const file of files) {
-    const { load, imported: fresh } = await cache.load(file, (version) => loadFile(file, version, options.importTimeoutMs ?? 30_000));
-    if (fresh) imported.push(file);
-    problems.push(...load.problems);
-    for (const definition of load.definitions) {
-      if (!matchesAny(definition.name, options.enabled) || matchesAny(definition.name, options.disabled)) continue;
-      const map = maps[definition.kind] as Map<string, LoadedDefinition>;
-      const existing = map.get(definition.name) ?? (definition.kind === 'resource' ? uris.get(definition.def.uri) : undefined);
-      if (existing) {
-        problems.push({
-          file: definition.file,
-          reason: `duplicate ${definition.kind} "${definition.name}": also defined in ${existing.file} (the first one is served)`,
-        });
-        continue;
-      }
-      map.set(definition.name, definition);
-      if (definition.kind === 'resource') uris.set(definition.def.uri, definition);
+  for (const definition of [...modules.definitions, ...(options.extra ?? [])]) {
+    if (!matchesAny(definition.name, options.enabled) || matchesAny(definition.name, options.disabled)) continue;
+    const map = maps[definition.kind] as Map<string, LoadedDefinition>;
+    const existing = map.get(definition.name) ?? (definition.kind === 'resource' ? uris.get(definition.def.uri) : undefined);
+    if (existing) {
+      const what = existing.name === definition.name ? `${definition.kind} "${definition.name}"` : `resource URI ${(definition.def as { uri: string }).uri}`;
+      if (definition.forward) skipped.push(`${definition.file}: ${what} not served: also defined in ${existing.file}`);
+      else problems.push({ file: definition.file, reason: `duplicate ${definition.kind} "${definition.name}": also defined in ${existing.file} (the first one is served)` });
+      continue;
     }
+    map.set(definition.name, definition);
+    if (definition.kind === 'resource') uris.set(definition.def.uri, definition);
   }
 
   return Object.freeze({
@@ -76,8 +109,10 @@ export async function buildRegistry(options: RegistryOptions): Promise<RegistryS
     templates: maps.resourceTemplate,
     prompts: maps.prompt,
     problems: Object.freeze(problems),
-    files: Object.freeze(files),
-    imported: Object.freeze(imported),
+    files: modules.files,
+    imported: modules.imported,
+    modules,
+    skipped: Object.freeze(skipped),
   });
 }
 

@@ -8,6 +8,7 @@ import type { ModuleContext, PromptDefinition } from '../modules/types.js';
 import { boundState, createModuleContext } from './module-context.js';
 import { definitionScope, inModuleScope, type ModuleOperation } from './module-faults.js';
 import type { StateBinding } from './request-state.js';
+import { callForwarded } from './forwarded-call.js';
 import { toPromptResult, toResourceResult } from './results.js';
 import type { Runtime } from './runtime.js';
 import { serverInfo } from './server-info.js';
@@ -81,8 +82,10 @@ function registerTool(server: McpServer, runtime: Runtime, tool: LoadedTool): Re
       inputSchema: tool.inputSchema,
       ...(tool.outputSchema ? { outputSchema: tool.outputSchema } : {}),
       ...(def.annotations ? { annotations: def.annotations } : {}),
+      ...tool.forward?.listing,
     },
-    (args: unknown, request: ServerContext) => runTool(runtime, withPrepare(tool), args, request, sessionCapabilities(server)),
+    (args: unknown, request: ServerContext) =>
+      tool.forward ? callForwarded(runtime, server, tool.forward, { arguments: args }, request, { target: tool.name, args }) : runTool(runtime, withPrepare(tool), args, request, sessionCapabilities(server)),
   );
 }
 
@@ -110,7 +113,8 @@ function stateCheckedContext(runtime: Runtime, moduleName: string, request: Serv
 
 function registerResource(server: McpServer, runtime: Runtime, resource: LoadedResource): RegisteredHandle {
   const { def } = resource;
-  return server.registerResource(resource.name, def.uri, metadata(def), async (uri, request) => {
+  return server.registerResource(resource.name, def.uri, { ...metadata(def), ...resource.forward?.listing }, async (uri, request) => {
+    if (resource.forward) return callForwarded(runtime, server, resource.forward, { uri: uri.href }, request, { target: uri.href, args: null });
     const ctx = stateCheckedContext(runtime, resource.moduleName, request, server, { target: uri.href, args: null });
     return toResourceResult(uri, await inScope(resource, 'resource read', request, () => def.read(uri, ctx)), def.mimeType);
   });
@@ -130,7 +134,8 @@ function registerTemplate(server: McpServer, runtime: Runtime, template: LoadedT
         resources: await inScope(template, 'template list', request, () => def.list!(requestContext(runtime, template.moduleName, request, server))),
       })
     : undefined;
-  return server.registerResource(template.name, new ResourceTemplate(def.uriTemplate, { list, complete }), metadata(def), async (uri, variables, request) => {
+  return server.registerResource(template.name, new ResourceTemplate(def.uriTemplate, { list, complete }), { ...metadata(def), ...template.forward?.listing }, async (uri, variables, request) => {
+    if (template.forward) return callForwarded(runtime, server, template.forward, { uri: uri.href }, request, { target: uri.href, args: null });
     const ctx = stateCheckedContext(runtime, template.moduleName, request, server, { target: uri.href, args: null });
     return toResourceResult(uri, await inScope(template, 'template read', request, () => def.read(uri, flatten(variables), ctx)), def.mimeType);
   });
@@ -140,8 +145,9 @@ function registerPrompt(server: McpServer, runtime: Runtime, prompt: LoadedPromp
   const { def } = prompt;
   return server.registerPrompt(
     prompt.name,
-    { ...(def.title ? { title: def.title } : {}), ...(def.description ? { description: def.description } : {}), argsSchema: promptArgs(runtime, prompt) },
+    { ...(def.title ? { title: def.title } : {}), ...(def.description ? { description: def.description } : {}), argsSchema: promptArgs(runtime, prompt), ...prompt.forward?.listing },
     async (args: Record<string, unknown>, request: ServerContext) => {
+      if (prompt.forward) return callForwarded(runtime, server, prompt.forward, { arguments: args }, request, { target: prompt.name, args });
       const ctx = stateCheckedContext(runtime, prompt.moduleName, request, server, { target: prompt.name, args });
       return toPromptResult(await inScope(prompt, 'prompt get', request, () => def.get(args as Record<string, string>, ctx)));
     },

@@ -8,6 +8,9 @@ import { serveMetrics, type MetricsServer } from '../observability/metrics-serve
 import { instrumentStorage } from '../observability/storage-metrics.js';
 import { createReloadMetrics } from '../observability/reload-metrics.js';
 import { openStorage } from '../storage/open.js';
+import type { Storage } from '../storage/types.js';
+import { Upstreams } from '../upstreams/upstreams.js';
+import type { Config } from '../config/schema.js';
 import { prepareTransport, startTransport, type TransportHandle } from '../transports/start.js';
 import { serverVersion } from '../version.js';
 import { backupAnswerer } from './backup-on-request.js';
@@ -16,7 +19,7 @@ import { ServerEvents } from './events.js';
 import { LiveServers } from './live-servers.js';
 import { loadRegistry } from './load-registry.js';
 import { installModuleFaults } from './module-faults.js';
-import { prepareReload, refusedReport, type PreparedReload, type Serving } from './reload.js';
+import { prepareRefresh, prepareReload, refusedReport, type PreparedReload, type Serving } from './reload.js';
 import { logReload, type ReloadReport, type ReloadTrigger } from './reload-report.js';
 import { createRequestState } from './request-state.js';
 import type { Runtime } from './runtime.js';
@@ -64,36 +67,53 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
   for (const warning of startWarnings(loaded.config)) log.warn(warning);
   // process_* and nodejs_* collectors are once per process: not for a server inside someone else's
   const metrics = createMetrics({ processMetrics: !serveOver });
-  const storage = instrumentStorage(await openStorage(loaded.config.storage, log, { waitForLock: true }), metrics);
+  // upstreams start first: their processes come up while storage opens and modules load
+  let refreshUpstreams = (): void => undefined;
+  const events = new ServerEvents();
+  const upstreams = new Upstreams({
+    log,
+    version: serverVersion,
+    onChange: () => refreshUpstreams(),
+    onResourceUpdated: (uri) => events.emit({ type: 'resourceUpdated', uri }),
+  });
+  upstreams.apply(loaded.config.upstreams);
+  upstreams.metrics.registerIn(metrics.registry);
   const cache = new ModuleFileCache();
   const reloadMetrics = createReloadMetrics();
   reloadMetrics.registerIn(metrics.registry);
   let metricsServer: MetricsServer | undefined;
   let serving: Serving;
   let transport: TransportHandle | undefined;
+  let storage: Storage | undefined;
   try {
-    serving = { loaded, snapshot: await loadRegistry(loaded.config, 1, cache), generation: 1 };
+    storage = instrumentStorage(await openStorage(loaded.config.storage, log, { waitForLock: true }), metrics);
+    // the first snapshot serves the upstreams that came up in time (each within its timeoutSeconds)
+    await upstreams.firstAttempts(firstAttemptBound(loaded.config));
+    serving = { loaded, snapshot: await loadRegistry(loaded.config, 1, cache, upstreams), generation: 1 };
   } catch (error) {
-    await storage.close();
+    await upstreams.close();
+    await storage?.close();
     throw error;
   }
   for (const problem of serving.snapshot.problems) log.error({ file: problem.file }, `module not served: ${problem.reason}`);
+  for (const line of serving.snapshot.skipped) log.warn(line);
 
   const { config } = loaded;
   const embedder = createEmbedder(config.storage.embedder);
+  const openedStorage = storage;
   const runtime: Runtime = {
     get config() {
       return serving.loaded.config;
     },
     log,
     metrics,
-    storage,
+    storage: openedStorage,
     version: serverVersion,
     embed: (text) => embedder.embed(text),
     requestState: createRequestState({ ...(config.server.requestStateSecret ? { secret: config.server.requestStateSecret } : {}), ttlSeconds: 3600 }),
     registry: () => serving.snapshot,
     live: new LiveServers(),
-    events: new ServerEvents(),
+    events,
     tasks: new TaskStore(),
     get generation() {
       return serving.generation;
@@ -101,9 +121,10 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
     loadedConfig: () => serving.loaded,
     reload: (trigger) => reloads.request(trigger),
     reloadMetrics,
+    upstreams,
   };
   runtime.events.on((event) => runtime.live.handle(event));
-  const answerBackups = backupAnswerer(config, storage, log);
+  const answerBackups = backupAnswerer(config, openedStorage, log);
 
   const watcher = new ConfiguredWatcher(() => void runtime.reload('watch'), log);
 
@@ -128,7 +149,8 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
       }
       runtime.tasks.close();
       await metricsServer?.close();
-      await storage.close();
+      await upstreams.close().catch((error: unknown) => log.warn({ err: error }, 'stopping upstreams failed'));
+      await openedStorage.close();
       clearTimeout(deadline);
       log.info('stopped');
       resolveDone(exitCode);
@@ -136,10 +158,11 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
 
   const reloads = new CoalescingRunner<ReloadTrigger, ReloadReport>(async (triggers) => {
     const started = performance.now();
-    const trigger = triggers[0]!;
+    const trigger = triggers.find((one) => one !== 'upstream');
+    if (!trigger) return refresh(started, triggers.length);
     let prepared: PreparedReload;
     try {
-      prepared = await prepareReload(serving, trigger, reread, cache);
+      prepared = await prepareReload(serving, trigger, reread, cache, upstreams);
     } catch (error) {
       prepared = { report: refusedReport(trigger, serving.generation, [`reload failed: ${errorMessage(error)}`]) };
     }
@@ -148,6 +171,7 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
       logger.reconfigure(serving.loaded.config.logging);
       reloadMetrics.generation.set(serving.generation);
       runtime.events.emit({ type: 'reloaded', change: prepared.change });
+      upstreams.apply(serving.loaded.config.upstreams);
       await watcher.follow(serving.loaded).catch((error: unknown) => log.warn({ err: error }, 'watching for changes failed'));
     } else if (prepared.report.result === 'applied') {
       prepared = { report: refusedReport(trigger, serving.generation, ['the server is shutting down']) };
@@ -157,6 +181,24 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
     logReload(log, report, triggers.length);
     return report;
   });
+
+  /** An upstream's definitions changed: swap in a snapshot with them, when it serves something else. */
+  const refresh = async (started: number, requests: number): Promise<ReloadReport> => {
+    const prepared = closing ? undefined : prepareRefresh(serving, upstreams);
+    if (!prepared?.next || !prepared.change) return { ...refusedReport('upstream', serving.generation, []), result: 'applied' };
+    const previous = serving.snapshot;
+    serving = prepared.next;
+    reloadMetrics.generation.set(serving.generation);
+    runtime.events.emit({ type: 'reloaded', change: prepared.change });
+    for (const line of serving.snapshot.skipped) if (!previous.skipped.includes(line)) log.warn(line);
+    const report = { ...prepared.report, durationMs: Math.round(performance.now() - started) };
+    reloadMetrics.reloads.inc({ trigger: 'upstream', result: report.result });
+    logReload(log, report, requests);
+    return report;
+  };
+  refreshUpstreams = () => void reloads.request('upstream');
+  // an upstream that came up while the first snapshot was being built
+  refreshUpstreams();
 
   try {
     await watcher.follow(serving.loaded);
@@ -171,8 +213,13 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
   }
   void unexpectedError?.then(() => close('unexpected error', 1));
   log.info(
-    { transport: config.transport.type, storage: storage.engine, tools: serving.snapshot.tools.size, resources: serving.snapshot.resources.size + serving.snapshot.templates.size, prompts: serving.snapshot.prompts.size },
+    { transport: config.transport.type, storage: openedStorage.engine, tools: serving.snapshot.tools.size, resources: serving.snapshot.resources.size + serving.snapshot.templates.size, prompts: serving.snapshot.prompts.size },
     'mcp-server ready',
   );
   return { runtime, done, reload: runtime.reload, answerBackupRequests: () => void answerBackups(), close };
+}
+
+/** How long start-up waits for upstreams to come up: the longest connect timeout among them (none: no wait). */
+function firstAttemptBound(config: Config): number {
+  return Math.max(0, ...Object.values(config.upstreams).map((upstream) => upstream.timeoutSeconds * 1000));
 }

@@ -1,8 +1,8 @@
 import type { ListChanges } from '../modules/snapshot-diff.js';
 import type { Logger } from '../observability/logger.js';
 
-/** What asked for a reload: SIGHUP, --watch, or POST /admin/reload. */
-export type ReloadTrigger = 'signal' | 'watch' | 'admin';
+/** What asked for a reload: SIGHUP, --watch, POST /admin/reload, or an upstream whose definitions changed. */
+export type ReloadTrigger = 'signal' | 'watch' | 'admin' | 'upstream';
 
 /** What one reload did, or why it was refused (then nothing changed). */
 export interface ReloadReport {

@@ -4,7 +4,8 @@ import type { ModuleFileCache } from '../modules/file-cache.js';
 import { errorMessage, formatModuleProblem, type RegistrySnapshot } from '../modules/registry.js';
 import { changedLists, diffSnapshots, type ListChanges } from '../modules/snapshot-diff.js';
 import type { RegistryChange } from './events.js';
-import { loadRegistry } from './load-registry.js';
+import { definitionsOf } from './live-servers.js';
+import { loadRegistry, refreshRegistry, type UpstreamDefinitions } from './load-registry.js';
 import type { ReloadReport, ReloadTrigger } from './reload-report.js';
 import { replacedResourceUris } from './served-resource.js';
 import { compareSettings } from './settings-change.js';
@@ -55,7 +56,7 @@ export function refusedReport(trigger: ReloadTrigger, generation: number, proble
  * the modules (importing only files whose content changed), and compare. A config problem, or a
  * module problem the running version does not already have, refuses the reload.
  */
-export async function prepareReload(running: Serving, trigger: ReloadTrigger, reread: () => ConfigResult, cache: ModuleFileCache): Promise<PreparedReload> {
+export async function prepareReload(running: Serving, trigger: ReloadTrigger, reread: () => ConfigResult, cache: ModuleFileCache, upstreams: UpstreamDefinitions): Promise<PreparedReload> {
   const report = (fields: Partial<ReloadReport>): ReloadReport => ({ ...refusedReport(trigger, running.generation, []), ...fields });
 
   const loaded = reread();
@@ -64,7 +65,7 @@ export async function prepareReload(running: Serving, trigger: ReloadTrigger, re
   const generation = running.generation + 1;
   let snapshot: RegistrySnapshot;
   try {
-    snapshot = await loadRegistry(settings.applied.config, generation, cache);
+    snapshot = await loadRegistry(settings.applied.config, generation, cache, upstreams);
   } catch (error) {
     return { report: report({ problems: [`loading modules failed: ${errorMessage(error)}`] }) };
   }
@@ -93,4 +94,26 @@ export async function prepareReload(running: Serving, trigger: ReloadTrigger, re
       warnings,
     }),
   };
+}
+
+/**
+ * An upstream came up, went down or changed its lists: the same config and module definitions with
+ * the upstreams' definitions as they are now. Undefined when that serves exactly what is served.
+ */
+export function prepareRefresh(running: Serving, upstreams: UpstreamDefinitions): PreparedReload | undefined {
+  const generation = running.generation + 1;
+  const snapshot = refreshRegistry(running.snapshot, running.loaded.config, generation, upstreams);
+  if (sameDefinitions(running.snapshot, snapshot)) return undefined;
+  const diff = diffSnapshots(running.snapshot, snapshot);
+  return {
+    next: { loaded: running.loaded, snapshot, generation },
+    change: { previous: running.snapshot, snapshot, lists: changedLists(diff), resourceUris: replacedResourceUris(running.snapshot, snapshot), settings: [] },
+    report: { ...refusedReport('upstream', generation, []), result: 'applied', ...diff },
+  };
+}
+
+function sameDefinitions(before: RegistrySnapshot, after: RegistrySnapshot): boolean {
+  const old = definitionsOf(before);
+  const next = definitionsOf(after);
+  return old.length === next.length && old.every((definition, i) => definition === next[i]);
 }

@@ -10,6 +10,7 @@ import type { RequestState } from './request-state.js';
 import type { LiveServers } from './live-servers.js';
 import type { ReloadReport, ReloadTrigger } from './reload-report.js';
 import type { TaskStore } from './tasks/store.js';
+import type { Upstreams } from '../upstreams/upstreams.js';
 
 /**
  * Everything a served request needs, assembled once at start-up. The config and the registry are
@@ -42,4 +43,6 @@ export interface Runtime {
   reload(trigger: ReloadTrigger): Promise<ReloadReport>;
   /** mcp_reloads_total and mcp_config_generation, for /metrics. */
   readonly reloadMetrics: ReloadMetrics;
+  /** The upstream MCP servers: their states for /ready and /info, their metrics for /metrics. */
+  readonly upstreams: Pick<Upstreams, 'statuses' | 'readinessProblems' | 'metrics'>;
 }

@@ -14,7 +14,9 @@ export function mountHealth(app: Hono<AppEnv>, runtime: Runtime, state: OpsState
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {
     const problems = await readinessProblems(runtime, state);
-    return problems.length === 0 ? c.json({ status: 'ready' }) : c.json({ status: 'unavailable', problems }, 503);
+    const upstreams = upstreamSummaries(runtime);
+    const extra = upstreams.length > 0 ? { upstreams } : {};
+    return problems.length === 0 ? c.json({ status: 'ready', ...extra }) : c.json({ status: 'unavailable', problems, ...extra }, 503);
   });
 }
 
@@ -33,6 +35,7 @@ export function mountInfo(app: Hono<AppEnv>, runtime: Runtime, state: OpsState, 
       prompts: snapshot.prompts.size,
       sessions: state.sessions(),
       generation: runtime.generation,
+      upstreams: runtime.upstreams.statuses(),
     });
   });
   app.get('/metrics', async (c) => c.body(await metrics.render(), 200, { 'Content-Type': metrics.registry.contentType }));
@@ -54,5 +57,11 @@ async function readinessProblems(runtime: Runtime, state: OpsState): Promise<str
   const timeout = new Promise<string>((resolve) => setTimeout(resolve, 2000, 'storage did not answer within 2 s').unref());
   const storageProblem = await Promise.race([probe, timeout]);
   if (storageProblem) problems.push(storageProblem);
+  problems.push(...runtime.upstreams.readinessProblems());
   return problems;
+}
+
+/** Each upstream's state and tool count: /ready is open, so no more than that (/info has the rest). */
+function upstreamSummaries(runtime: Runtime) {
+  return runtime.upstreams.statuses().map(({ name, state, required, tools }) => ({ name, state, required, tools }));
 }
