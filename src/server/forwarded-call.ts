@@ -21,16 +21,31 @@ export async function callForwarded<T>(runtime: Runtime, server: McpServer, forw
   }
 }
 
+/**
+ * A gap between a call's last notification and its answer: an SDK client reads a response at once
+ * but a notification a microtask later, so a progress notification that arrives in the same read
+ * as the response is dropped (its handler is gone). The reference server sends its last progress
+ * right before its answer; relayed back to back, they would often share one read.
+ */
+const ANSWER_GAP_MS = 15;
+
 /** Sends notifications one after the other, in the order they were made. */
 class NotificationQueue {
   private last: Promise<void> = Promise.resolve();
+  private sentAt = -Infinity;
 
   push(send: () => Promise<void>): void {
-    this.last = this.last.then(send).catch(() => undefined);
+    this.last = this.last
+      .then(send)
+      .catch(() => undefined)
+      .then(() => void (this.sentAt = performance.now()));
   }
 
-  drained(): Promise<void> {
-    return this.last;
+  /** Resolves once every notification is sent, and a little later when the last one just went. */
+  async drained(): Promise<void> {
+    await this.last;
+    const wait = ANSWER_GAP_MS - (performance.now() - this.sentAt);
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }
 

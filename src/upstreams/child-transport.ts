@@ -16,7 +16,10 @@ export interface ChildHooks {
   exited(code: number | null, signal: NodeJS.Signals | null): void;
 }
 
-const GRACE_MS = 2000;
+/** After stdin closes, how long a child may take to exit by itself (many stdio servers never do) before SIGTERM. */
+const STDIN_GRACE_MS = 500;
+/** After SIGTERM, how long before SIGKILL. */
+const TERM_GRACE_MS = 2000;
 const MAX_STDERR_LINE = 8192;
 
 /**
@@ -97,9 +100,9 @@ export class ChildProcessTransport implements Transport {
     if (!child) return;
     const alive = () => child.exitCode === null && child.signalCode === null;
     child.stdin?.end();
-    await waitFor(this.exited, GRACE_MS);
+    await waitFor(this.exited, STDIN_GRACE_MS);
     if (alive()) signalGroup(child, 'SIGTERM');
-    await waitFor(this.exited, GRACE_MS);
+    await waitFor(this.exited, TERM_GRACE_MS);
     if (alive()) signalGroup(child, 'SIGKILL');
     // what the child started may outlive it: the group goes too
     signalGroup(child, 'SIGKILL');

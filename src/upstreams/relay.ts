@@ -1,4 +1,4 @@
-import { CLIENT_CAPABILITIES_META_KEY, ProtocolError, ProtocolErrorCode, type Client } from '@modelcontextprotocol/client';
+import { CLIENT_CAPABILITIES_META_KEY, LOG_LEVEL_META_KEY, ProtocolError, ProtocolErrorCode, type Client } from '@modelcontextprotocol/client';
 import type { Caller, Forward, InputRequiredAnswer, JsonObject } from '../modules/forwarded.js';
 import { missingCapability } from './client-capabilities.js';
 import type { PendingCalls } from './pending-calls.js';
@@ -29,6 +29,8 @@ const MAX_ROUNDS = 16;
 /** The SDK's own request timeout is replaced by the call's (UpstreamCall), which pauses while the client answers. */
 const NO_SDK_TIMEOUT = 24 * 3600_000;
 const STATE_KEY = 'mcp-server/upstream';
+/** Progress tokens this server puts on relayed calls (InFlight routes the upstream's progress by them). */
+let progressTokens = 0;
 
 /** What requestState carries for a call relayed to an upstream: bound to the caller, signed by the server. */
 interface RelayState {
@@ -59,7 +61,9 @@ async function relay(target: RelayTarget, method: RelayMethod, params: JsonObjec
     call.active = true;
     call.answer(caller.inputResponses);
   } else {
-    call = start(target, method, state?.upstreamState ? { ...params, inputResponses: caller.inputResponses ?? {}, requestState: state.upstreamState } : params, caller);
+    // a 2026 upstream's round: its answers (and its own state) go back to it
+    const round = state ? { inputResponses: caller.inputResponses ?? {}, ...(state.upstreamState ? { requestState: state.upstreamState } : {}) } : {};
+    call = start(target, method, { ...params, ...round }, caller);
   }
   return drive(target, method, params, call, caller);
 }
@@ -68,21 +72,20 @@ async function relay(target: RelayTarget, method: RelayMethod, params: JsonObjec
 function start(target: RelayTarget, method: RelayMethod, params: JsonObject, caller: Caller): UpstreamCall {
   const session = target.session();
   const what = `upstream "${target.name}": ${method}`;
-  const wire = session.era === 'modern' && caller.capabilities ? withMeta(params, { [CLIENT_CAPABILITIES_META_KEY]: caller.capabilities }) : params;
-  let call: UpstreamCall | undefined;
-  const onprogress = caller.wantsProgress
-    ? (progress: { progress: number; total?: number; message?: string }) => {
-        if (call?.active && call.caller.wantsProgress) call.caller.progress(progress.progress, progress.total, progress.message);
-      }
-    : undefined;
-  call = new UpstreamCall((signal) => send(session.client, method, wire, { signal, timeout: NO_SDK_TIMEOUT, allowInputRequired: true, ...(onprogress ? { onprogress } : {}) }), caller, target.timeoutMs, what);
-  session.inFlight.add(call);
-  const started = call;
-  void started.done.then(() => target.observe(method, !started.failed, (performance.now() - started.startedAt) / 1000));
+  const progressToken = caller.wantsProgress ? `mcp-server-${++progressTokens}` : undefined;
+  const meta = {
+    ...(progressToken ? { progressToken } : {}),
+    // a 2026 upstream learns what the calling client can do, and sends every log message (the client's level applies here)
+    ...(session.era === 'modern' ? { [LOG_LEVEL_META_KEY]: 'debug', ...(caller.capabilities ? { [CLIENT_CAPABILITIES_META_KEY]: caller.capabilities } : {}) } : {}),
+  };
+  const wire = Object.keys(meta).length > 0 ? withMeta(params, meta) : params;
+  const call = new UpstreamCall((signal) => send(session.client, method, wire, { signal, timeout: NO_SDK_TIMEOUT, allowInputRequired: true }), caller, target.timeoutMs, what);
+  session.inFlight.add(call, progressToken);
+  void call.done.then(() => target.observe(method, !call.failed, (performance.now() - call.startedAt) / 1000));
   return call;
 }
 
-type SendOptions = { signal: AbortSignal; timeout: number; allowInputRequired: true; onprogress?: (progress: { progress: number; total?: number; message?: string }) => void };
+type SendOptions = { signal: AbortSignal; timeout: number; allowInputRequired: true };
 
 function send(client: Client, method: RelayMethod, params: JsonObject, options: SendOptions): Promise<JsonObject> {
   switch (method) {

@@ -176,6 +176,7 @@ function wireNotifications(client: Client, options: SessionOptions, inFlight: In
     const call = inFlight.attribute();
     if (typeof call === 'object' && call.active) call.caller.log(params);
   });
+  client.setNotificationHandler('notifications/progress', (notification) => inFlight.progress(notification.params));
   client.setNotificationHandler('notifications/tools/list_changed', () => options.onListChanged());
   client.setNotificationHandler('notifications/resources/list_changed', () => options.onListChanged());
   client.setNotificationHandler('notifications/prompts/list_changed', () => options.onListChanged());

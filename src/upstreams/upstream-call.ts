@@ -172,10 +172,26 @@ export class UpstreamCall {
  */
 export class InFlight {
   private readonly calls = new Set<UpstreamCall>();
+  private readonly byToken = new Map<string, UpstreamCall>();
 
-  add(call: UpstreamCall): void {
+  /** Tracks `call`; with a `progressToken`, the upstream's progress notifications for it reach its client. */
+  add(call: UpstreamCall, progressToken?: string): void {
     this.calls.add(call);
-    void call.done.then(() => this.calls.delete(call));
+    if (progressToken) this.byToken.set(progressToken, call);
+    void call.done.then(() => {
+      this.calls.delete(call);
+      if (progressToken) this.byToken.delete(progressToken);
+    });
+  }
+
+  /**
+   * A notifications/progress of the upstream. Routed here rather than by the SDK, which drops a
+   * progress notification read together with its call's response (the last one, often).
+   */
+  progress(params: { progressToken?: unknown; progress?: unknown; total?: unknown; message?: unknown }): void {
+    const call = typeof params.progressToken === 'string' ? this.byToken.get(params.progressToken) : undefined;
+    if (!call?.active || !call.caller.wantsProgress || typeof params.progress !== "number") return;
+    call.caller.progress(params.progress, typeof params.total === 'number' ? params.total : undefined, typeof params.message === 'string' ? params.message : undefined);
   }
 
   get size(): number {
