@@ -52,7 +52,7 @@ export interface LiveSession extends Session {
   readonly hint: ConnectHint;
   /** Resolves once, with why, when the connection ends by itself (the process exited, a ping went unanswered...). */
   readonly lost: Promise<string>;
-  /** Pings the upstream; a ping that goes unanswered within the timeout ends the session (`lost`). */
+  /** Pings the upstream (server/discover on 2026-07-28); no answer within the timeout ends the session (`lost`). */
   check(): Promise<void>;
   close(): Promise<void>;
 }
@@ -125,10 +125,11 @@ export async function openSession(options: SessionOptions): Promise<LiveSession>
     hint,
     lost,
     async check() {
+      // the 2026-07-28 era has no ping: server/discover is its cheapest request
       try {
-        await client.ping({ timeout: timeoutMs });
+        await (era === 'modern' ? client.discover({ timeout: timeoutMs }) : client.ping({ timeout: timeoutMs }));
       } catch (error) {
-        if (!closing) lose(`did not answer a ping within ${config.timeoutSeconds} s (${errorMessage(error)})`);
+        if (!closing) lose(`did not answer ${era === 'modern' ? 'server/discover' : 'a ping'} within ${config.timeoutSeconds} s (${errorMessage(error)})`);
       }
     },
     async close() {
