@@ -65,9 +65,8 @@ export const upstreamSchema = z
   })
   .superRefine((upstream, ctx) => {
     const has = (key: 'command' | 'url') => upstream[key] !== undefined;
-    if (has('command') === has('url')) {
-      ctx.addIssue({ code: 'custom', path: has('url') ? ['url'] : [], message: 'set either command (a stdio server) or url (a remote server), not both' });
-    }
+    if (has('command') && has('url')) ctx.addIssue({ code: 'custom', path: ['url'], message: 'set either command (a stdio server) or url (a remote server), not both' });
+    if (!has('command') && !has('url')) ctx.addIssue({ code: 'custom', path: [], message: 'set command (a stdio server) or url (a remote server)' });
     if (has('url')) {
       for (const key of ['args', 'cwd'] as const) {
         const value = upstream[key];
@@ -79,7 +78,12 @@ export const upstreamSchema = z
   });
 
 export const upstreamsSchema = z
-  .record(z.string().regex(UPSTREAM_NAME, 'an upstream name is letters, digits, _ and - (at most 64, starting with a letter or digit)'), upstreamSchema)
+  .record(z.string(), upstreamSchema)
+  .superRefine((upstreams, ctx) => {
+    for (const name of Object.keys(upstreams)) {
+      if (!UPSTREAM_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'an upstream name is letters, digits, _ and - (at most 64, starting with a letter or digit)' });
+    }
+  })
   .default({})
   .describe('Other MCP servers (stdio children or remote URLs) whose tools, resources and prompts are served here, by name.');
 
