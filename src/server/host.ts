@@ -219,7 +219,10 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
   return { runtime, done, reload: runtime.reload, answerBackupRequests: () => void answerBackups(), close };
 }
 
-/** How long start-up waits for upstreams to come up: the longest connect timeout among them (none: no wait). */
+/** Start-up waits at most this long for upstreams: a client starting the server may give up on a slow initialize. */
+const MAX_UPSTREAM_WAIT_MS = 10_000;
+
+/** How long start-up waits for upstreams to come up: the longest connect timeout among them, capped (none: no wait). */
 function firstAttemptBound(config: Config): number {
-  return Math.max(0, ...Object.values(config.upstreams).map((upstream) => upstream.timeoutSeconds * 1000));
+  return Math.min(MAX_UPSTREAM_WAIT_MS, Math.max(0, ...Object.values(config.upstreams).map((upstream) => upstream.timeoutSeconds * 1000)));
 }
