@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/client';
 import { connectClient, startHttpServer, type HttpClientKind, type HttpServer } from './helpers/http-server.js';
+import { ISOLATIONS, isolationEnv } from './helpers/stdio-server.js';
 
 /** A valid call for every built-in tool; a built-in missing here fails the test (keeps coverage honest). */
 const CALLS: Record<string, Array<Record<string, unknown>>> = {
@@ -19,14 +20,16 @@ const CALLS: Record<string, Array<Record<string, unknown>>> = {
 
 const structured = <T>(result: unknown) => (result as { structuredContent: T }).structuredContent;
 
-for (const [transport, kinds] of [
-  ['http-stream', ['modern', 'legacy']],
-  ['sse', ['sse']],
-] as const) {
-  describe(`built-in tools over ${transport}`, () => {
+for (const [transport, kinds, isolation] of ISOLATIONS.flatMap((isolation) =>
+  [
+    ['http-stream', ['modern', 'legacy'], isolation],
+    ['sse', ['sse'], isolation],
+  ] as const,
+)) {
+  describe(`built-in tools over ${transport} (isolation: ${isolation})`, () => {
     let server: HttpServer;
     before(async () => {
-      server = await startHttpServer({ transport });
+      server = await startHttpServer({ transport, env: isolationEnv(isolation) });
     });
     after(async () => {
       await server?.stop();
@@ -69,6 +72,12 @@ for (const [transport, kinds] of [
           assert.ok(prompts.some((prompt) => prompt.name === 'notes_summary'));
           const templates = await client.listResourceTemplates();
           assert.ok(templates.resourceTemplates.length + (await client.listResources()).resources.length > 0);
+        });
+
+        it(`runs the built-ins ${isolation === 'worker' ? 'in worker threads' : 'in-process'}`, async () => {
+          const { workers } = (await (await fetch(`${server.origin}/info`)).json()) as { workers: { workers: number } };
+          if (isolation === 'worker') assert.ok(workers.workers > 0, 'worker threads ran the calls');
+          else assert.equal(workers.workers, 0);
         });
       });
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startStdioServer, structured, tempDir, type StdioServer } from './helpers/stdio-server.js';
+import { ISOLATIONS, isolationEnv, startStdioServer, structured, tempDir, type StdioServer } from './helpers/stdio-server.js';
 
 const NOTES = [
   { title: 'Pasta recipe', body: 'Boil spaghetti, add tomato sauce, basil and parmesan.', tags: ['cooking'] },
@@ -10,14 +10,14 @@ const NOTES = [
   { title: 'Bread', body: 'Knead dough, proof overnight, bake in a hot oven.', tags: ['cooking'] },
 ];
 
-for (const engine of ['lowdb', 'lancedb', 'duckdb'] as const) {
-  describe(`notes search by meaning on ${engine}`, () => {
+for (const [engine, isolation] of (['lowdb', 'lancedb', 'duckdb'] as const).flatMap((engine) => ISOLATIONS.map((isolation) => [engine, isolation] as const))) {
+  describe(`notes search by meaning on ${engine} (isolation: ${isolation})`, () => {
     let server: StdioServer;
     let cleanup: () => Promise<void>;
     before(async () => {
       const tmp = await tempDir();
       cleanup = tmp.cleanup;
-      server = await startStdioServer({ era: 'modern', args: ['--storage', engine, '--data-dir', path.join(tmp.dir, 'data')] });
+      server = await startStdioServer({ era: 'modern', args: ['--storage', engine, '--data-dir', path.join(tmp.dir, 'data')], env: isolationEnv(isolation) });
       for (const note of NOTES) structured(await server.client.callTool({ name: 'note_save', arguments: note }));
     });
     after(async () => {

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/client';
 import { connectClient, startHttpServer, type HttpServer } from './helpers/http-server.js';
 import { countChanges, listenToEverything, sleep, waitFor, type ChangeCounts } from './helpers/reload.js';
-import { textOf } from './helpers/stdio-server.js';
+import { ISOLATIONS, isolationEnv, textOf } from './helpers/stdio-server.js';
 
 const ADMIN_KEY = 'admin-key-for-live-calls';
 const steady = (version: number) => `export default { name: 'steady', description: 'Steady v${version}', run: () => 'v${version}' };\n`;
@@ -28,7 +28,8 @@ interface Caller {
   loop?: Promise<void>;
 }
 
-describe('reloads while clients keep calling (2025 session and 2026 requests over Streamable HTTP)', () => {
+// in worker threads too: a reload replaces the workers' modules, calls running in them finish on their version
+for (const isolation of ISOLATIONS) describe(`reloads while clients keep calling (2025 session and 2026 requests over Streamable HTTP, isolation: ${isolation})`, () => {
   let server: HttpServer;
   let callers: Caller[];
   let stop = false;
@@ -38,7 +39,8 @@ describe('reloads while clients keep calling (2025 session and 2026 requests ove
     server = await startHttpServer({
       transport: 'http-stream',
       // The callers go back to back: without this they outrun the default 600 requests a minute.
-      config: `transport:\n  adminKeys: ["${ADMIN_KEY}"]\n  rateLimit:\n    enabled: false\n`,
+      config: `transport:\n  adminKeys: ["${ADMIN_KEY}"]\n  rateLimit:\n    enabled: false\ntools:\n  workers:\n    size: 4\n`,
+      env: isolationEnv(isolation),
       modules: { 'steady.mjs': steady(1), 'slow.mjs': slow(1), 'doomed.mjs': plain('doomed') },
     });
     callers = [];
@@ -119,5 +121,8 @@ describe('reloads while clients keep calling (2025 session and 2026 requests ove
       assert.deepEqual({ ...caller.counts }, { tools: 3, resources: 0, prompts: 0, updated: [] });
     }
     assert.match(server.stderr(), /"trigger":"admin"/);
+    const { workers } = (await (await fetch(`${server.origin}/info`)).json()) as { workers: { workers: number; restarts: Record<string, number> } };
+    assert.deepEqual(workers.restarts, { timeout: 0, memory: 0, exit: 0, crash: 0 }, 'workers of replaced modules retire; no restarts');
+    if (isolation === 'worker') assert.ok(workers.workers > 0);
   });
 });

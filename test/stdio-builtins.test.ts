@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ERAS, startStdioServer, structured, tempDir, textOf, type StdioServer } from './helpers/stdio-server.js';
+import { ERAS, ISOLATIONS, isolationEnv, startStdioServer, structured, tempDir, textOf, type StdioServer } from './helpers/stdio-server.js';
 import { waitFor } from './helpers/wait.js';
 
 const BUILTIN_TOOLS = ['kv_delete', 'kv_get', 'kv_list', 'kv_set', 'note_delete', 'note_list', 'note_save', 'note_search', 'time_convert', 'time_now'];
 
-for (const era of ERAS) {
-  describe(`built-in modules over stdio (${era} client)`, () => {
+for (const [era, isolation] of ERAS.flatMap((era) => ISOLATIONS.map((isolation) => [era, isolation] as const))) {
+  describe(`built-in modules over stdio (${era} client, isolation: ${isolation})`, () => {
     let server: StdioServer;
     let cleanup: () => Promise<void>;
 
     before(async () => {
       const tmp = await tempDir();
       cleanup = tmp.cleanup;
-      server = await startStdioServer({ era, args: ['--data-dir', tmp.dir] });
+      server = await startStdioServer({ era, args: ['--data-dir', tmp.dir], env: isolationEnv(isolation) });
     });
     after(async () => {
       await server?.close();

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { waitFor } from './helpers/wait.js';
-import { ERAS, newClient, startStdioServer, structured, tempDir, textOf, type StdioServer } from './helpers/stdio-server.js';
+import { ERAS, ISOLATIONS, newClient, startStdioServer, structured, tempDir, textOf, type StdioServer } from './helpers/stdio-server.js';
 
 /** User modules as a user would drop them in: TypeScript, JavaScript, .mjs, nested, plain objects and kit functions. */
 const MODULES: Record<string, string> = {
@@ -98,8 +98,9 @@ async function writeModules(dir: string): Promise<void> {
   }
 }
 
-for (const era of ERAS) {
-  describe(`user modules over stdio (${era} client)`, () => {
+// the same module contract in-process and in worker threads
+for (const [era, isolation] of ERAS.flatMap((era) => ISOLATIONS.map((isolation) => [era, isolation] as const))) {
+  describe(`user modules over stdio (${era} client, isolation: ${isolation})`, () => {
     let server: StdioServer;
     let root: { dir: string; cleanup: () => Promise<void> };
     let toolsDir: string;
@@ -109,7 +110,7 @@ for (const era of ERAS) {
       toolsDir = path.join(root.dir, 'my-tools');
       await writeModules(toolsDir);
       const config = path.join(root.dir, 'config.yaml');
-      await writeFile(config, `tools:\n  dirs: [./my-tools]\n  disabled: ['secret_*']\nmodules:\n  greet:\n    greeting: the config file\n`);
+      await writeFile(config, `tools:\n  dirs: [./my-tools]\n  disabled: ['secret_*']\n  isolation: ${isolation}\nmodules:\n  greet:\n    greeting: the config file\n`);
       const client = newClient(era, { elicitation: {}, sampling: {} });
       client.setRequestHandler('elicitation/create', async () => ({ action: 'accept', content: { sure: true } }));
       client.setRequestHandler('sampling/createMessage', async (request) => ({
@@ -166,7 +167,7 @@ for (const era of ERAS) {
 
     it('keeps stdout for protocol messages when a module writes to console.log', async () => {
       assert.equal(textOf(await server.client.callTool({ name: 'chatty', arguments: {} })), 'still fine');
-      // stderr is another pipe: its lines may arrive a moment after the result on stdout
+      // stderr is another pipe (and a worker's stdout another thread): the lines may arrive after the result
       await waitFor(() => /console\.log from a module/.test(server.stderr()) && /raw stdout write from a module/.test(server.stderr()), 'the redirected writes in the log');
     });
 

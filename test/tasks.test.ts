@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { TaskLimitError, TaskStore } from '../src/server/tasks/store.js';
 import { startHttpServer, type HttpServer } from './helpers/http-server.js';
 import { modernRpc, type ModernRpc, type RpcResponse } from './helpers/modern-rpc.js';
+import { ISOLATIONS, isolationEnv } from './helpers/stdio-server.js';
 
 /** The Tasks extension (SEP-2663) over the 2026-07-28 wire, driven with raw JSON-RPC (the SDK client rejects task results). */
 const TASKS = 'io.modelcontextprotocol/tasks';
@@ -34,11 +35,11 @@ export default [
 ];
 `;
 
-describe('Tasks extension (2026-07-28)', () => {
+for (const isolation of ISOLATIONS) describe(`Tasks extension (2026-07-28, isolation: ${isolation})`, () => {
   let server: HttpServer;
   let send: ModernRpc;
   before(async () => {
-    server = await startHttpServer({ transport: 'http-stream', config: 'tools:\n  builtins: false\n', modules: { 'tasks.mjs': MODULE } });
+    server = await startHttpServer({ transport: 'http-stream', config: 'tools:\n  builtins: false\n', modules: { 'tasks.mjs': MODULE }, env: isolationEnv(isolation) });
     send = modernRpc(server.origin);
   });
   after(async () => {

@@ -1,6 +1,8 @@
 import type { LoadedConfig } from '../config/types.js';
 import { ModuleFileCache } from '../modules/file-cache.js';
 import { formatModuleProblem } from '../modules/registry.js';
+import { silentLogger } from '../observability/logger.js';
+import { WorkerIsolation } from '../server/isolation/worker-isolation.js';
 import { loadRegistry } from '../server/load-registry.js';
 import { upstreamProblems } from '../upstreams/validate.js';
 
@@ -9,7 +11,9 @@ import { upstreamProblems } from '../upstreams/validate.js';
  * check every upstream's command and variables (without starting it), and report problems.
  */
 export async function validate(loaded: LoadedConfig): Promise<number> {
-  const registry = await loadRegistry(loaded.config, 1, new ModuleFileCache());
+  // modules with isolation: worker are loaded in a worker, as a server would load them
+  const workers = new WorkerIsolation(loaded.config, silentLogger);
+  const registry = await loadRegistry(loaded.config, 1, new ModuleFileCache(), undefined, workers).finally(() => workers.close());
   const upstreams = upstreamProblems(loaded.config.upstreams);
   for (const problem of registry.problems) process.stderr.write(`${formatModuleProblem(problem)}\n`);
   for (const problem of upstreams) process.stderr.write(`${problem}\n`);

@@ -23,6 +23,7 @@ export const ENV_VARS: Readonly<Record<string, OverrideTarget>> = {
   MCP_REPLICA_ID: { path: ['transport', 'replicaId'], kind: 'string' },
   MCP_REQUEST_STATE_SECRET: { path: ['server', 'requestStateSecret'], kind: 'string' },
   MCP_TOOL_TIMEOUT_SECONDS: { path: ['tools', 'timeoutSeconds'], kind: 'number' },
+  MCP_TOOLS_ISOLATION: { path: ['tools', 'isolation'], kind: 'string' },
 };
 
 /** Names other MCP servers' deployment guides use for our variables: read as ours, with a warning. */

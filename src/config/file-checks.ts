@@ -44,7 +44,7 @@ function concretePaths(data: unknown, setting: readonly string[]): string[][] {
   return Object.keys(parent).flatMap((key) => concretePaths(data, [...setting.slice(0, star), key, ...setting.slice(star + 1)]));
 }
 
-/** Every string at a path setting (each entry of a list), with its own path. */
+/** Every string at a path setting (each entry of a list, or its `path` when the entry is an object), with its own path. */
 function* pathValues(data: unknown, pattern: readonly string[]): Generator<[PathSegment[], string]> {
   for (const setting of concretePaths(data, pattern)) yield* valuesAt(data, setting);
 }
@@ -53,7 +53,11 @@ function* valuesAt(data: unknown, setting: readonly string[]): Generator<[PathSe
   const value = getIn(data, setting);
   if (typeof value === 'string' && value !== '') yield [[...setting], value];
   if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) if (typeof item === 'string' && item !== '') yield [[...setting, i], item];
+    for (const [i, item] of value.entries()) {
+      if (typeof item === 'string' && item !== '') yield [[...setting, i], item];
+      const nested = typeof item === 'object' && item !== null ? (item as { path?: unknown }).path : undefined;
+      if (typeof nested === 'string' && nested !== '') yield [[...setting, i, 'path'], nested];
+    }
   }
 }
 

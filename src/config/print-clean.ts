@@ -31,7 +31,8 @@ export function formatCleanConfig(result: LoadedConfig, options: { cwd?: string 
 function asWritten(path: readonly PathSegment[], value: unknown, source: ValueSource, configFile: string | undefined): unknown {
   if (source.kind !== 'file' || !configFile || !isPathSetting(path)) return value;
   const base = dirname(configFile);
-  const relativePath = (absolute: unknown) => {
+  const relativePath = (absolute: unknown): unknown => {
+    if (typeof absolute === 'object' && absolute !== null && 'path' in absolute) return { ...absolute, path: relativePath(absolute.path) };
     if (typeof absolute !== 'string') return absolute;
     const rel = relative(base, absolute);
     if (rel === '') return '.';

@@ -161,9 +161,33 @@ const storageSchema = z
   })
   .prefault({});
 
+export const isolationModes = ['none', 'worker'] as const;
+const isolation = looseEnum(isolationModes);
+
+const toolsDir = z.union([z.string().min(1), z.strictObject({ path: z.string().min(1), isolation: isolation.optional() })], {
+  error: 'expected a directory, or { path, isolation }',
+});
+
+const workersSchema = z
+  .strictObject({
+    size: z.number().int().min(0).max(256).default(0).describe('Worker threads for modules with isolation: worker (0: one per CPU, os.availableParallelism()).'),
+    resourceLimits: z
+      .strictObject({
+        maxOldGenerationSizeMb: z.number().int().min(16).max(65_536).default(512).describe("A worker's main heap; a call that outgrows it fails and the worker is replaced."),
+        stackSizeMb: z.number().min(0.5).max(1024).default(4).describe("A worker's thread stack."),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
 const toolsSchema = z
   .strictObject({
-    dirs: z.array(z.string().min(1)).default([]).describe('Directories searched (recursively) for tool, resource and prompt modules.'),
+    dirs: z
+      .array(toolsDir)
+      .default([])
+      .describe('Directories searched (recursively) for tool, resource and prompt modules; an entry { path, isolation } sets the isolation of its modules.'),
+    isolation: isolation.default('none').describe('Where modules run: none (on the server\'s event loop) or worker (in a worker thread pool); per directory and per module (modules.<name>.isolation) too.'),
+    workers: workersSchema,
     builtins: z.boolean().default(true).describe('Also serve the built-in modules shipped in tools/.'),
     enabled: z.array(z.string().min(1)).default(['*']).describe('Names or globs of definitions to serve.'),
     disabled: z.array(z.string().min(1)).default([]).describe('Names or globs never served (wins over enabled).'),
@@ -197,12 +221,14 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   modules: z
-    .record(z.string(), z.record(z.string(), z.unknown()))
+    .record(z.string(), z.looseObject({ isolation: isolation.optional() }))
     .default({})
     .describe("Each module's own settings, keyed by module name (its file name without extension); reaches the module as ctx.config."),
   upstreams: upstreamsSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;
+export type Isolation = (typeof isolationModes)[number];
+export type ToolsDir = z.infer<typeof toolsDir>;
 export type TransportType = (typeof transportTypes)[number];
 export type StorageType = (typeof storageTypes)[number];

@@ -13,27 +13,36 @@ export interface FileLoad {
   readonly problems: readonly ModuleProblem[];
 }
 
+const contentHash = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+const versionOf = (hash: string): string => hash.slice(0, 16);
+
+/** The version of a module file's content: what names it in its import URL. */
+export const contentVersion = (bytes: Buffer): string => versionOf(contentHash(bytes));
+
 /**
  * Module files by content. A file whose bytes did not change since it was last loaded keeps what it
  * gave then (the same definition objects, no import): every fresh ESM import stays in memory for
  * good, so a reload imports only what changed. Holds the files of the latest load only.
  */
 export class ModuleFileCache {
-  private entries = new Map<string, { hash: string; load: FileLoad }>();
+  private entries = new Map<string, { hash: string; variant: string; load: FileLoad }>();
 
-  /** The file's load for its current content: reused, or produced by `importer(version)`. */
-  async load(file: string, importer: (version: string) => Promise<FileLoad>): Promise<{ load: FileLoad; imported: boolean }> {
+  /**
+   * The file's load for its current content: reused, or produced by `importer(version)`. A load of
+   * another `variant` (say, the file loaded in a worker rather than in-process) is never reused.
+   */
+  async load(file: string, importer: (version: string) => Promise<FileLoad>, variant = ''): Promise<{ load: FileLoad; imported: boolean }> {
     let hash: string;
     try {
-      hash = createHash('sha256').update(await readFile(file)).digest('hex');
+      hash = contentHash(await readFile(file));
     } catch {
       // unreadable now (removed mid-reload): let the importer report why
       return { load: await importer('unreadable'), imported: true };
     }
     const cached = this.entries.get(file);
-    if (cached?.hash === hash) return { load: cached.load, imported: false };
-    const load = await importer(hash.slice(0, 16));
-    this.entries.set(file, { hash, load });
+    if (cached?.hash === hash && cached.variant === variant) return { load: cached.load, imported: false };
+    const load = await importer(versionOf(hash));
+    this.entries.set(file, { hash, variant, load });
     return { load, imported: true };
   }
 

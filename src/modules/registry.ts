@@ -4,12 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { discoverModuleFiles } from './discover.js';
 import { matchesAny } from './glob.js';
 import { ModuleFileCache, type FileLoad, type ModuleProblem } from './file-cache.js';
+import type { ToolsDir } from '../config/schema.js';
+import { toolsDirPaths } from '../config/tools-dirs.js';
 import { importVersion } from './import-module.js';
 import { inModuleScope } from './module-scope.js';
 import { timerDelay } from '../timers.js';
 import { classify, definitionsOf, type LoadedDefinition, type LoadedPrompt, type LoadedResource, type LoadedTemplate, type LoadedTool } from './normalize.js';
 
-export type { ModuleProblem } from './file-cache.js';
+export type { FileLoad, ModuleProblem } from './file-cache.js';
 
 /**
  * An immutable view of everything served. The server reads the current snapshot per request;
@@ -53,21 +55,38 @@ export interface RegistryOptions extends AssembleOptions {
   cache?: ModuleFileCache;
   /** How long one file may take to load (its top-level code, including top-level await); default 30 s. */
   importTimeoutMs?: number;
+  /** Another way to load a file (say, in a worker thread), or undefined to import it in-process. */
+  loaderFor?: LoaderFor;
 }
+
+/** Loads one version of a module file in some other way than an in-process import. */
+export interface FileLoader {
+  /** Names the way: a load made one way is never reused for another. */
+  readonly variant: string;
+  load(file: string, version: string, importTimeoutMs: number): Promise<FileLoad>;
+}
+
+export type LoaderFor = (file: string) => FileLoader | undefined;
 
 export async function buildRegistry(options: RegistryOptions): Promise<RegistrySnapshot> {
-  return assembleRegistry(await loadModuleFiles(options.dirs, options.cache ?? new ModuleFileCache(), options.importTimeoutMs), options);
+  return assembleRegistry(await loadModuleFiles(options.dirs, options.cache ?? new ModuleFileCache(), options.importTimeoutMs, options.loaderFor), options);
 }
 
-/** Discovers and loads (through the cache) every module file under `dirs`; one file may take `importTimeoutMs` (default 30 s) to load. */
-export async function loadModuleFiles(dirs: readonly string[], cache: ModuleFileCache, importTimeoutMs = 30_000): Promise<ModuleFiles> {
+/**
+ * Discovers and loads (through the cache) every module file under `dirs`; one file may take
+ * `importTimeoutMs` (default 30 s) to load. `loaderFor` names the files loaded another way.
+ */
+export async function loadModuleFiles(dirs: readonly string[], cache: ModuleFileCache, importTimeoutMs = 30_000, loaderFor?: LoaderFor): Promise<ModuleFiles> {
   const problems: ModuleProblem[] = [];
   const imported: string[] = [];
   const definitions: LoadedDefinition[] = [];
   const files = await discoverModuleFiles(dirs);
   cache.retain(files);
   for (const file of files) {
-    const { load, imported: fresh } = await cache.load(file, (version) => loadFile(file, version, importTimeoutMs));
+    const loader = loaderFor?.(file);
+    const { load, imported: fresh } = loader
+      ? await cache.load(file, (version) => loader.load(file, version, importTimeoutMs), loader.variant)
+      : await cache.load(file, (version) => loadFile(file, version, importTimeoutMs));
     if (fresh) imported.push(file);
     problems.push(...load.problems);
     definitions.push(...load.definitions);
@@ -116,15 +135,26 @@ export function assembleRegistry(modules: ModuleFiles, options: AssembleOptions)
   });
 }
 
+/** A module's name: its file name without extension; keys its `modules.<name>` config section. */
+export const moduleNameOf = (file: string): string => path.basename(file).replace(/\.[^.]+$/, '');
+
 async function loadFile(file: string, version: string, importTimeoutMs: number): Promise<FileLoad> {
-  const source = { file, moduleName: path.basename(file).replace(/\.[^.]+$/, '') };
   let exported: unknown[];
   try {
-    const loading = inModuleScope({ file, module: source.moduleName, operation: 'import' }, async () => definitionsOf(await importVersion(file, version)));
+    const loading = inModuleScope({ file, module: moduleNameOf(file), operation: 'import' }, async () => definitionsOf(await importVersion(file, version)));
     exported = await withinTime(loading, importTimeoutMs);
   } catch (error) {
-    return { definitions: [], problems: [{ file, reason: error instanceof ImportTimeout ? error.message : `failed to load: ${errorMessage(error)}` }] };
+    return importFailure(file, error instanceof ImportTimeout ? error.message : `failed to load: ${errorMessage(error)}`);
   }
+  return classifyExports(file, exported);
+}
+
+/** A file that could not be loaded, and why. */
+export const importFailure = (file: string, reason: string): FileLoad => ({ definitions: [], problems: [{ file, reason }] });
+
+/** What a module file's exports give: its definitions, and a problem for each export that is not one. */
+export function classifyExports(file: string, exported: readonly unknown[]): FileLoad {
+  const source = { file, moduleName: moduleNameOf(file) };
   if (exported.length === 0) {
     return { definitions: [], problems: [{ file, reason: 'exports no definitions (export a tool, resource, resource template or prompt object)' }] };
   }
@@ -145,6 +175,9 @@ export const formatModuleProblem = (problem: ModuleProblem): string => `${proble
 
 class ImportTimeout extends Error {}
 
+/** Why a file that took longer than `ms` to load is not served. */
+export const importTimeoutReason = (ms: number): string => `did not finish loading within ${ms / 1000} s (a top-level await that never settles?)`;
+
 /**
  * A load that does not settle in time (say, a top-level await that never resolves) is given up: the
  * file is reported and the others load. Its import cannot be cancelled; it is left pending. The timer
@@ -153,7 +186,7 @@ class ImportTimeout extends Error {}
 async function withinTime<T>(loading: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ImportTimeout(`did not finish loading within ${ms / 1000} s (a top-level await that never settles?)`)), timerDelay(ms));
+    timer = setTimeout(() => reject(new ImportTimeout(importTimeoutReason(ms))), timerDelay(ms));
   });
   try {
     return await Promise.race([loading, timeout]);
@@ -178,6 +211,6 @@ export const builtinToolsDir = [new URL('../tools/', import.meta.url), new URL('
   .find((dir) => existsSync(dir))!;
 
 /** The directories modules are discovered in: the built-ins (unless disabled), then the configured ones. */
-export function moduleDirs(tools: { builtins: boolean; dirs: readonly string[] }): string[] {
-  return [...(tools.builtins ? [builtinToolsDir] : []), ...tools.dirs];
+export function moduleDirs(tools: { builtins: boolean; dirs: readonly ToolsDir[] }): string[] {
+  return [...(tools.builtins ? [builtinToolsDir] : []), ...toolsDirPaths(tools.dirs)];
 }

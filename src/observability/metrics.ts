@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { workerMetrics } from './worker-metrics.js';
 
 /**
  * The server's Prometheus metrics, created once per process (held by the runtime) and shared by
@@ -40,6 +41,7 @@ export const moduleErrors = new Counter({
 export function createMetrics(options: { processMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
   registry.registerMetric(moduleErrors);
+  for (const metric of workerMetrics) registry.registerMetric(metric);
   // process_* and nodejs_* under their standard names, so stock dashboards work.
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];

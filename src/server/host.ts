@@ -18,6 +18,7 @@ import { CoalescingRunner } from './coalescing-runner.js';
 import { ServerEvents } from './events.js';
 import { LiveServers } from './live-servers.js';
 import { loadRegistry } from './load-registry.js';
+import { WorkerIsolation } from './isolation/worker-isolation.js';
 import { installModuleFaults } from './module-faults.js';
 import { prepareRefresh, prepareReload, refusedReport, type PreparedReload, type Serving } from './reload.js';
 import { logReload, type ReloadReport, type ReloadTrigger } from './reload-report.js';
@@ -79,6 +80,7 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
   upstreams.apply(loaded.config.upstreams);
   upstreams.metrics.registerIn(metrics.registry);
   const cache = new ModuleFileCache();
+  const workers = new WorkerIsolation(loaded.config, log);
   const reloadMetrics = createReloadMetrics();
   reloadMetrics.registerIn(metrics.registry);
   let metricsServer: MetricsServer | undefined;
@@ -89,9 +91,10 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
     storage = instrumentStorage(await openStorage(loaded.config.storage, log, { waitForLock: true }), metrics);
     // the first snapshot serves the upstreams that came up in time (each within its timeoutSeconds)
     await upstreams.firstAttempts(firstAttemptBound(loaded.config));
-    serving = { loaded, snapshot: await loadRegistry(loaded.config, 1, cache, upstreams), generation: 1 };
+    serving = { loaded, snapshot: await loadRegistry(loaded.config, 1, cache, upstreams, workers), generation: 1 };
   } catch (error) {
     await upstreams.close();
+    await workers.close();
     await storage?.close();
     throw error;
   }
@@ -122,6 +125,7 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
     reload: (trigger) => reloads.request(trigger),
     reloadMetrics,
     upstreams,
+    workers: () => workers.stats(),
   };
   runtime.events.on((event) => runtime.live.handle(event));
   const answerBackups = backupAnswerer(config, openedStorage, log);
@@ -150,6 +154,7 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
       runtime.tasks.close();
       await metricsServer?.close();
       await upstreams.close().catch((error: unknown) => log.warn({ err: error }, 'stopping upstreams failed'));
+      await workers.close();
       await openedStorage.close();
       clearTimeout(deadline);
       log.info('stopped');
@@ -162,13 +167,14 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
     if (!trigger) return refresh(started, triggers.length);
     let prepared: PreparedReload;
     try {
-      prepared = await prepareReload(serving, trigger, reread, cache, upstreams);
+      prepared = await prepareReload(serving, trigger, reread, cache, upstreams, workers);
     } catch (error) {
       prepared = { report: refusedReport(trigger, serving.generation, [`reload failed: ${errorMessage(error)}`]) };
     }
     if (prepared.next && prepared.change && !closing) {
       serving = prepared.next;
       logger.reconfigure(serving.loaded.config.logging);
+      workers.configure(serving.loaded.config);
       reloadMetrics.generation.set(serving.generation);
       runtime.events.emit({ type: 'reloaded', change: prepared.change });
       upstreams.apply(serving.loaded.config.upstreams);

@@ -5,6 +5,7 @@ import { errorMessage, formatModuleProblem, type RegistrySnapshot } from '../mod
 import { changedLists, diffSnapshots, type ListChanges } from '../modules/snapshot-diff.js';
 import type { RegistryChange } from './events.js';
 import { definitionsOf } from './live-servers.js';
+import type { WorkerIsolation } from './isolation/worker-isolation.js';
 import { loadRegistry, refreshRegistry, type UpstreamDefinitions } from './load-registry.js';
 import type { ReloadReport, ReloadTrigger } from './reload-report.js';
 import { replacedResourceUris } from './served-resource.js';
@@ -56,7 +57,14 @@ export function refusedReport(trigger: ReloadTrigger, generation: number, proble
  * the modules (importing only files whose content changed), and compare. A config problem, or a
  * module problem the running version does not already have, refuses the reload.
  */
-export async function prepareReload(running: Serving, trigger: ReloadTrigger, reread: () => ConfigResult, cache: ModuleFileCache, upstreams: UpstreamDefinitions): Promise<PreparedReload> {
+export async function prepareReload(
+  running: Serving,
+  trigger: ReloadTrigger,
+  reread: () => ConfigResult,
+  cache: ModuleFileCache,
+  upstreams: UpstreamDefinitions,
+  workers?: WorkerIsolation,
+): Promise<PreparedReload> {
   const report = (fields: Partial<ReloadReport>): ReloadReport => ({ ...refusedReport(trigger, running.generation, []), ...fields });
 
   const loaded = reread();
@@ -65,7 +73,7 @@ export async function prepareReload(running: Serving, trigger: ReloadTrigger, re
   const generation = running.generation + 1;
   let snapshot: RegistrySnapshot;
   try {
-    snapshot = await loadRegistry(settings.applied.config, generation, cache, upstreams);
+    snapshot = await loadRegistry(settings.applied.config, generation, cache, upstreams, workers);
   } catch (error) {
     return { report: report({ problems: [`loading modules failed: ${errorMessage(error)}`] }) };
   }

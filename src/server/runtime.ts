@@ -4,6 +4,7 @@ import type { RegistrySnapshot } from '../modules/registry.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ReloadMetrics } from '../observability/reload-metrics.js';
+import type { WorkerStats } from '../observability/worker-metrics.js';
 import type { Storage } from '../storage/types.js';
 import type { ServerEvents } from './events.js';
 import type { RequestState } from './request-state.js';
@@ -45,4 +46,6 @@ export interface Runtime {
   readonly reloadMetrics: ReloadMetrics;
   /** The upstream MCP servers: their states for /ready and /info, their metrics for /metrics. */
   readonly upstreams: Pick<Upstreams, 'statuses' | 'readinessProblems' | 'metrics'>;
+  /** Module worker threads (tools.isolation: worker): how many, how many busy, restarts by reason. */
+  workers(): WorkerStats;
 }

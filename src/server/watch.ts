@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { isModuleFileName, isSkippedDirName } from '../modules/discover.js';
+import { toolsDirPaths } from '../config/tools-dirs.js';
 import type { LoadedConfig } from '../config/types.js';
 import type { Logger } from '../observability/logger.js';
 
@@ -81,7 +82,7 @@ export class ConfiguredWatcher {
 
   async follow(loaded: LoadedConfig): Promise<void> {
     const { tools } = loaded.config;
-    const targets: WatchTargets = { dirs: tools.dirs, ...(loaded.configFile ? { configFile: loaded.configFile } : {}), debounceMs: tools.watchDebounceMs };
+    const targets: WatchTargets = { dirs: toolsDirPaths(tools.dirs), ...(loaded.configFile ? { configFile: loaded.configFile } : {}), debounceMs: tools.watchDebounceMs };
     const key = JSON.stringify(tools.watch ? targets : null);
     if (key === this.key) return;
     await this.close();

@@ -11,6 +11,10 @@ export const binary = path.join(repoRoot, 'bin', 'mcp-server');
 export type Era = 'modern' | 'legacy';
 export const ERAS: Era[] = ['legacy', 'modern'];
 
+/** Where modules run (tools.isolation): the built-in modules' tests run in both. */
+export const ISOLATIONS = ['none', 'worker'] as const;
+export const isolationEnv = (isolation: (typeof ISOLATIONS)[number]) => ({ MCP_TOOLS_ISOLATION: isolation });
+
 /** A 2026-07-28 client pins the modern revision; a 2025-11-25 client uses the default initialize handshake. */
 export function newClient(era: Era, capabilities: Record<string, unknown> = {}): Client {
   return new Client(

@@ -36,6 +36,7 @@ export function mountInfo(app: Hono<AppEnv>, runtime: Runtime, state: OpsState, 
       sessions: state.sessions(),
       generation: runtime.generation,
       upstreams: runtime.upstreams.statuses(),
+      workers: runtime.workers(),
     });
   });
   app.get('/metrics', async (c) => c.body(await metrics.render(), 200, { 'Content-Type': metrics.registry.contentType }));
