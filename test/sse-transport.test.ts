@@ -58,6 +58,38 @@ describe('legacy HTTP+SSE transport', () => {
     controller.abort();
   });
 
+  it('answers a message with an extra top-level key with 400 -32600, not 500', async () => {
+    const { endpoint, controller } = await openStream(server.origin);
+    try {
+      const local = endpoint.replace('/proxied/mcp-server', '');
+      const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', extra: true });
+      const response = await fetch(`${server.origin}${local}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      assert.equal(response.status, 400);
+      const answer = (await response.json()) as { error: { code: number; message: string }; id: unknown };
+      assert.equal(answer.error.code, -32600);
+      assert.equal(answer.id, 1);
+      assert.doesNotMatch(server.stderr(), /HTTP request failed/);
+    } finally {
+      controller.abort();
+    }
+  });
+
+  it('closes a session once when its client disconnects (no recursive close)', async () => {
+    const proxy = (url: string | URL | Request, init?: RequestInit) => fetch(String(url).replace('/proxied/mcp-server/', '/'), init);
+    for (let round = 0; round < 3; round++) {
+      const client = await connectClient(server, 'sse', { fetch: proxy as typeof fetch });
+      await client.ping();
+      await client.close();
+    }
+    let sessions = -1;
+    for (let attempt = 0; attempt < 50 && sessions !== 0; attempt++) {
+      sessions = ((await (await fetch(`${server.origin}/info`)).json()) as { sessions: number }).sessions;
+      if (sessions !== 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(sessions, 0);
+    assert.doesNotMatch(server.stderr(), /Maximum call stack size exceeded/);
+  });
+
   it('delivers progress notifications on the stream while a call runs', async () => {
     // Stands in for the reverse proxy that mounts the server under the public prefix.
     const proxy = (url: string | URL | Request, init?: RequestInit) => fetch(String(url).replace('/proxied/mcp-server/', '/'), init);

@@ -10,7 +10,7 @@ import type { Runtime } from '../../server/runtime.js';
 import { limitRequests } from '../limited-transport.js';
 import type { RequestLimit } from '../request-limit.js';
 import type { Inflight } from './inflight.js';
-import { isJsonRpcShaped } from './json-rpc-message.js';
+import { idOf, isJsonRpcShaped } from './json-rpc-message.js';
 import { INVALID_REQUEST, jsonRpcError, PARSE_ERROR, SERVER_ERROR, SESSION_NOT_FOUND } from './json-rpc-error.js';
 import { sessionIdMinter } from './session-id.js';
 import { SessionRegistry } from './session-registry.js';
@@ -68,6 +68,7 @@ export function mountSse(app: Hono<AppEnv>, runtime: Runtime, metrics: Metrics, 
     sessions.add(id, { transport, owner: c.get('authInfo')?.clientId, close: () => transport.close() });
     res.once('close', () => void transport.close().catch(() => undefined));
     await server.connect(limit ? limitRequests(transport, limit, () => metrics.rejected.inc({ reason: 'concurrency_limit' })) : transport);
+    closeOnce(transport);
     return RESPONSE_ALREADY_SENT;
   });
 
@@ -78,7 +79,12 @@ export function mountSse(app: Hono<AppEnv>, runtime: Runtime, metrics: Metrics, 
     if (!session || session.owner !== authInfo?.clientId) return jsonRpcError(404, SESSION_NOT_FOUND, 'Session not found');
     const message = await readMessage(c);
     if (message instanceof Response) return message;
-    await session.transport.handleMessage(message, authInfo ? { authInfo } : undefined);
+    try {
+      await session.transport.handleMessage(message, authInfo ? { authInfo } : undefined);
+    } catch {
+      // The transport's own schema check refused it (an unknown top-level key, a wrong type).
+      return jsonRpcError(400, INVALID_REQUEST, 'Invalid Request: not a valid JSON-RPC 2.0 message', {}, idOf(message));
+    }
     return c.text('Accepted', 202);
   });
 
@@ -118,8 +124,14 @@ function trackCalls(transport: SSEServerTransport, sessions: SessionRegistry<Sse
   const handle = transport.handleMessage.bind(transport);
   transport.handleMessage = async (message, extra) => {
     const m = message as { id?: string | number; method?: string };
-    if (m.id !== undefined && typeof m.method === 'string') open.set(m.id, [inflight.begin(), sessions.begin(id)]);
-    return handle(message, extra);
+    const tracked = m.id !== undefined && typeof m.method === 'string';
+    if (tracked) open.set(m.id!, [inflight.begin(), sessions.begin(id)]);
+    try {
+      return await handle(message, extra);
+    } catch (error) {
+      if (tracked) finish(m.id!);
+      throw error;
+    }
   };
   const send = transport.send.bind(transport);
   transport.send = async (message, options) => {
@@ -135,5 +147,23 @@ function trackCalls(transport: SSEServerTransport, sessions: SessionRegistry<Sse
     open.delete(requestId);
   };
   return { abandon: () => [...open.keys()].forEach(finish) };
+}
+
+/**
+ * The legacy transport fires `onclose` from its response's 'close' event and again from close(),
+ * and the server's close() calls the transport's close(): without a guard one disconnect recurses
+ * until the stack overflows. Call after connect (the server wraps onclose there).
+ */
+function closeOnce(transport: SSEServerTransport): void {
+  const onclose = transport.onclose;
+  const close = transport.close.bind(transport);
+  let closed = false;
+  transport.onclose = () => {
+    if (closed) return;
+    closed = true;
+    onclose?.();
+  };
+  let closing: Promise<void> | undefined;
+  transport.close = () => (closing ??= close());
 }
 
