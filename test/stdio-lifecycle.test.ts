@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { binary, childEnv, killIfAlive, repoRoot, runBinary, startStdioServer, structured, tempDir } from './helpers/stdio-server.js';
+import { runBinary, startStdioServer, structured, tempDir } from './helpers/stdio-server.js';
+import { INITIALIZE, INITIALIZED, startRawStdio } from './helpers/stdio-raw.js';
 
 describe('server lifecycle over stdio', () => {
   let root: { dir: string; cleanup: () => Promise<void> };
@@ -52,36 +52,24 @@ export default { name: 'noisy', description: 'Prints to stdout in every way it c
   return 'quiet answer';
 } };`,
     );
-    const child = spawn(process.execPath, [binary, '--data-dir', dataDir, '--tools-dir', toolsDir], { cwd: repoRoot, env: childEnv(), stdio: 'pipe' });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const server = startRawStdio({ args: ['--data-dir', dataDir, '--tools-dir', toolsDir] });
     try {
-      const lines: string[] = [];
-      let buffered = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString('utf8');
-        const parts = buffered.split('\n');
-        buffered = parts.pop() ?? '';
-        lines.push(...parts.filter(Boolean));
-      });
-      const send = (message: object) => child.stdin.write(`${JSON.stringify(message)}\n`);
-      send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
-      send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-      send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'noisy', arguments: {} } });
-      send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'kv_set', arguments: { key: 'flushed', value: 'yes' } } });
-      for (let i = 0; i < 100 && !lines.some((line) => line.includes('"id":3')); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-      assert.ok(lines.some((line) => line.includes('"id":3')), 'the calls were answered');
-      for (const line of lines) assert.equal(JSON.parse(line).jsonrpc, '2.0', `stdout carries only JSON-RPC: ${line}`);
-      assert.ok(lines.some((line) => line.includes('quiet answer')));
+      server.send(INITIALIZE);
+      server.send(INITIALIZED);
+      server.send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'noisy', arguments: {} } });
+      server.send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'kv_set', arguments: { key: 'flushed', value: 'yes' } } });
+      assert.deepEqual((await server.response(2)).result?.content, [{ type: 'text', text: 'quiet answer' }]);
+      await server.response(3);
+      for (const line of server.lines) assert.equal(JSON.parse(line).jsonrpc, '2.0', `stdout carries only JSON-RPC: ${line}`);
+      // stderr and stdout are separate streams: the log lines may arrive after the answers
       for (const printed of ['printed while loading', 'console.log', 'console.info', 'console.debug', 'process.stdout.write']) {
-        assert.ok(stderr.includes(printed), `"${printed}" redirected to the log on stderr`);
+        await server.stderrMatch(new RegExp(printed.replaceAll('.', '\\.')));
       }
-      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-      child.stdin.end();
-      const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve('timeout'), 15_000))]);
+      server.child.stdin.end();
+      const code = await Promise.race([server.exited, new Promise<string>((resolve) => setTimeout(() => resolve('timeout'), 15_000))]);
       assert.equal(code, 0);
     } finally {
-      killIfAlive(child.pid);
+      server.kill();
     }
     const reopened = await startStdioServer({ era: 'legacy', args: ['--data-dir', dataDir] });
     try {

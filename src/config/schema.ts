@@ -87,6 +87,17 @@ const transportSchema = z
       .default(false)
       .describe('With type http-stream, also serve the legacy HTTP+SSE endpoints (GET /sse, POST /messages) for old clients.'),
     sessions: sessionsSchema,
+    stdio: z
+      .strictObject({
+        maxMessageBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(256 * 1024 * 1024)
+          .default(10 * 1024 * 1024)
+          .describe('Largest message (one line) accepted on stdin; a larger one is refused with a JSON-RPC error and the session goes on.'),
+      })
+      .prefault({}),
     eventStore: z
       .strictObject({
         maxEventsPerStream: z.number().int().min(1).max(100_000).default(1000).describe('Events kept per SSE stream for Last-Event-ID replay.'),

@@ -64,7 +64,7 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
   const { log } = logger;
   // a stray error from module code is survived; any other ends the server (once it is up) with exit 1
   const unexpectedError = serveOver ? undefined : new Promise<void>((resolve) => installModuleFaults({ log, onFatal: () => resolve() }));
-  if (!serveOver) prepareTransport(loaded.config, log);
+  if (!serveOver) await prepareTransport(loaded.config, log);
   for (const warning of startWarnings(loaded.config)) log.warn(warning);
   // process_* and nodejs_* collectors are once per process: not for a server inside someone else's
   const metrics = createMetrics({ processMetrics: !serveOver });

@@ -8,14 +8,17 @@ export interface TransportHandle {
   close(): Promise<void>;
 }
 
-/** Work a transport needs done before modules load: under stdio, nothing but the protocol may reach stdout. */
-export function prepareTransport(config: Config, log: Logger): void {
-  if (config.transport.type === 'stdio') claimStdout(log);
+/**
+ * Work a transport needs done before modules load or storage opens: under stdio, nothing but the
+ * protocol may reach stdout (and fd 1 is moved, which must happen before other files are opened).
+ */
+export async function prepareTransport(config: Config, log: Logger): Promise<void> {
+  if (config.transport.type === 'stdio') await claimStdout(log);
 }
 
-/** Starts the configured transport. `onEnd` is called when the transport ends by itself (stdin closed). */
+/** Starts the configured transport. `onEnd` is called with the reason when the transport ends by itself. */
 export async function startTransport(runtime: Runtime, onEnd: (reason: string) => void): Promise<TransportHandle> {
   const type = runtime.config.transport.type;
-  if (type === 'stdio') return serveOverStdio(runtime, () => onEnd('stdin closed'));
+  if (type === 'stdio') return serveOverStdio(runtime, onEnd);
   return serveHttp(runtime, type);
 }

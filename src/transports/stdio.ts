@@ -1,10 +1,13 @@
-import { Writable } from 'node:stream';
+import { INVALID_REQUEST } from '@modelcontextprotocol/server';
 import { serveStdio, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
+import { pipeline, Writable } from 'node:stream';
 import type { Logger } from '../observability/logger.js';
 import { createLiveMcpServer } from '../server/build-server.js';
 import type { Runtime } from '../server/runtime.js';
 import { limitRequests } from './limited-transport.js';
+import { MessageSizeGuard, type OversizedMessage } from './message-size-guard.js';
 import { RequestLimit } from './request-limit.js';
+import { moveProtocolOffFd1 } from './stdout-redirect.js';
 
 export interface StdioHandle {
   close(): Promise<void>;
@@ -12,48 +15,84 @@ export interface StdioHandle {
 
 /**
  * Serves MCP over stdin/stdout, both protocol generations (the opening exchange pins each
- * connection's era). stdout carries protocol messages only: the transport gets a private writer
- * to fd 1, and anything else written to process.stdout (a module's console.log) goes to the log.
+ * connection's era). A message over transport.stdio.maxMessageBytes is refused on its own (the
+ * session goes on). When the transport closes by itself, for whatever reason (stdin closed, stdout
+ * gone), `onEnd` gets the reason, so the server shuts down gracefully instead of just exiting.
  */
-export function serveOverStdio(runtime: Runtime, onClientGone: () => void): StdioHandle {
-  const wire = new StdioServerTransport(process.stdin, claimStdout(runtime.log));
+export async function serveOverStdio(runtime: Runtime, onEnd: (reason: string) => void): Promise<StdioHandle> {
+  const { log } = runtime;
+  const out = await claimStdout(log);
+  let failure: string | undefined;
+  let stdinEnded = false;
+  process.stdin.once('end', () => (stdinEnded = true));
+  process.stdin.once('error', (error) => (failure ??= `stdin failed: ${error.message}`));
+  out.once('error', (error) => (failure ??= `stdout failed: ${error.message}`));
+
+  const maxMessageBytes = () => runtime.config.transport.stdio.maxMessageBytes;
+  const input = new MessageSizeGuard(maxMessageBytes, (message) => refuse(message));
+  pipeline(process.stdin, input, () => undefined); // errors reach the transport through `input`
+  // The guard bounds what is buffered; the SDK's own limit would close the transport instead.
+  const wire = new StdioServerTransport(input, out, { maxBufferSize: Number.MAX_SAFE_INTEGER });
   const { maxConcurrentRequests } = runtime.config.transport;
   const limit = maxConcurrentRequests > 0 ? new RequestLimit(maxConcurrentRequests) : undefined;
   if (limit) runtime.metrics.countInFlight(() => limit.size);
   const transport = limit
-    ? limitRequests(wire, limit, (request) => runtime.log.warn({ id: request.id, method: request.method }, 'request refused: transport.maxConcurrentRequests reached'))
+    ? limitRequests(wire, limit, (request) => log.warn({ id: request.id, method: request.method }, 'request refused: transport.maxConcurrentRequests reached'))
     : wire;
   const handle = serveStdio(({ era }) => createLiveMcpServer(runtime, era), {
     transport,
-    onerror: (error) => runtime.log.warn({ err: error }, 'stdio protocol error'),
+    onerror: (error) => log.warn({ err: error }, 'stdio protocol error'),
   });
+
   const sessions = runtime.metrics.activeSessions.labels({ transport: 'stdio' });
   sessions.set(1);
-  const gone = () => {
+  let closing = false;
+  const onclose = wire.onclose;
+  wire.onclose = () => {
+    onclose?.();
     sessions.set(0);
-    onClientGone();
+    if (closing) return;
+    const reason = failure ?? (stdinEnded ? 'stdin closed' : 'the stdio transport closed');
+    if (failure || !stdinEnded) log.warn({ reason }, 'stdio transport closed');
+    onEnd(reason);
   };
-  process.stdin.once('end', gone);
-  process.stdin.once('close', gone);
-  return handle;
+
+  function refuse({ bytes, id, method }: OversizedMessage): void {
+    const limit = maxMessageBytes();
+    const detail = { bytes, maxMessageBytes: limit, ...(id !== undefined ? { id } : {}), ...(method ? { method } : {}) };
+    if (id === undefined || method === undefined) {
+      const what = id === undefined ? 'no request id could be read, so no error was sent' : 'a response, dropped';
+      return log.warn(detail, `refused a message over transport.stdio.maxMessageBytes: ${what}`);
+    }
+    log.warn(detail, 'refused a request over transport.stdio.maxMessageBytes; answered with an error');
+    const message = `Request too large: ${bytes} bytes, over the limit of ${limit} bytes (transport.stdio.maxMessageBytes)`;
+    wire.send({ jsonrpc: '2.0', id, error: { code: INVALID_REQUEST, message } }).catch((error: unknown) => log.warn({ err: error }, 'could not answer an oversized request'));
+  }
+
+  return {
+    close: () => {
+      closing = true;
+      return handle.close();
+    },
+  };
 }
 
-let protocolOut: Writable | undefined;
+let claimed: Promise<Writable> | undefined;
 
 /**
- * Takes stdout for protocol messages: returns the only writer that reaches fd 1 and sends every other
- * write to the log. Call it before loading modules, whose top-level code may print. Idempotent.
+ * Takes stdout for protocol messages: resolves with the only writer that reaches the client's
+ * stdout. process.stdout.write (console.log) goes to the log, and fd 1 itself is moved to stderr
+ * where the platform allows it. Call it before loading modules or opening storage. Idempotent.
  */
-export function claimStdout(log: Logger): Writable {
-  if (!protocolOut) {
-    protocolOut = privateStdout();
+export function claimStdout(log: Logger): Promise<Writable> {
+  return (claimed ??= (async () => {
+    const write = process.stdout.write.bind(process.stdout);
     redirectStrayStdout(log);
-  }
-  return protocolOut;
+    return (await moveProtocolOffFd1(log)) ?? writerVia(write);
+  })());
 }
 
-function privateStdout(): Writable {
-  const write = process.stdout.write.bind(process.stdout);
+function writerVia(write: typeof process.stdout.write): Writable {
   return new Writable({
     write(chunk: Buffer, _encoding, callback) {
       write(chunk, callback);
