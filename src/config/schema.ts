@@ -23,6 +23,7 @@ const positiveSeconds = z
   .number()
   .positive()
   .max(MAX_TIMER_SECONDS, `must be at most ${MAX_TIMER_SECONDS} seconds (about 24.8 days, the longest a timer can wait)`);
+const eventBytes = z.number().int().min(1024).max(2 ** 40);
 
 export const transportTypes = ['stdio', 'sse', 'http-stream'] as const;
 export const storageTypes = ['lowdb', 'lancedb', 'duckdb'] as const;
@@ -102,8 +103,17 @@ const transportSchema = z
       .strictObject({
         maxEventsPerStream: z.number().int().min(1).max(100_000).default(1000).describe('Events kept per SSE stream for Last-Event-ID replay.'),
         maxStreams: z.number().int().min(1).max(1_000_000).default(10_000).describe('Streams remembered in all; the oldest is dropped first.'),
+        maxBytesPerSession: eventBytes.default(16 * 1024 * 1024).describe('Bytes of events kept per 2025 session for replay; its oldest events are dropped first.'),
+        maxBytesTotal: eventBytes.default(256 * 1024 * 1024).describe('Bytes of events kept for replay, all sessions together; the oldest events are dropped first.'),
       })
       .prefault({}),
+    maxUnreadStreamBytes: z
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(2 ** 30)
+      .default(16 * 1024 * 1024)
+      .describe('An SSE stream whose client leaves more than this many bytes unread is closed (with a log line).'),
     bodyLimitBytes: z.number().int().min(1024).max(MAX_BODY_LIMIT_BYTES).default(4 * 1024 * 1024).describe('Largest accepted request body (413 beyond).'),
     requestTimeoutSeconds: positiveSeconds.default(300).describe('Upper bound for one HTTP request, streams excepted.'),
     rateLimit: z

@@ -1,90 +1,129 @@
 import type { EventId, EventStore, JSONRPCMessage, StreamId } from '@modelcontextprotocol/server';
+import { LazyQueue } from './lazy-queue.js';
 
 export interface EventStoreLimits {
   maxEventsPerStream: number;
   maxStreams: number;
+  maxBytesPerSession: number;
+  maxBytesTotal: number;
 }
 
-interface StreamLog {
-  next: number;
-  events: Array<{ seq: number; message: JSONRPCMessage }>;
+/** One stored event; `json` is undefined once it was evicted. */
+interface Entry {
+  log: StreamLog;
+  seq: number;
+  json: string | undefined;
+  bytes: number;
 }
+
+/** One SSE stream of one session: its retained events are exactly those after `evictedThrough`. */
+interface StreamLog {
+  id: StreamId;
+  session: SessionEvents;
+  next: number;
+  events: Entry[];
+  evictedThrough: number;
+}
+
+interface SessionEvents {
+  bytes: number;
+  streams: Map<StreamId, StreamLog>;
+  /** This session's events, oldest first (for its byte cap). */
+  queue: LazyQueue<Entry>;
+}
+
+const live = (entry: Entry) => entry.json !== undefined;
 
 /**
- * In-memory SSE event log for Last-Event-ID replay, bounded two ways: each stream keeps its newest
- * `maxEventsPerStream` events, and at most `maxStreams` streams are kept in all (least recently
- * written dropped first). Event ids are `<streamId>::<seq>`, so a replay needs no global index.
+ * In-memory SSE event log for Last-Event-ID replay, bounded in count and in bytes: each stream
+ * keeps its newest `maxEventsPerStream` events, each session its newest `maxBytesPerSession`
+ * bytes and all sessions together their newest `maxBytesTotal` bytes (oldest events go first), and
+ * at most `maxStreams` streams are remembered (least recently written dropped first). A replay
+ * that would skip an evicted event is refused rather than silently leaving a gap. Streams belong to
+ * one session (the SDK names every session's standalone GET stream alike); event ids are
+ * `<streamId>::<seq>`.
  */
 export class BoundedEventStore {
-  private readonly streams = new Map<StreamId, StreamLog>();
+  private bytes = 0;
+  /** Every stream, least recently written first. */
+  private readonly streams = new Set<StreamLog>();
+  /** Every event, oldest first (for the total byte cap). */
+  private readonly queue = new LazyQueue<Entry>(live);
 
   constructor(private readonly limits: EventStoreLimits) {}
 
-  get streamCount(): number {
-    return this.streams.size;
+  /** Bytes held, all sessions together. */
+  get size(): number {
+    return this.bytes;
   }
 
-  store(streamId: StreamId, message: JSONRPCMessage): EventId {
-    let log = this.streams.get(streamId);
-    if (log) this.streams.delete(streamId);
-    else log = { next: 1, events: [] };
-    this.streams.set(streamId, log); // re-insert: Map order is least recently written first
-    while (this.streams.size > this.limits.maxStreams) this.streams.delete(this.streams.keys().next().value as StreamId);
-    const seq = log.next++;
-    log.events.push({ seq, message });
-    if (log.events.length > this.limits.maxEventsPerStream) log.events.splice(0, log.events.length - this.limits.maxEventsPerStream);
-    return `${streamId}::${seq}`;
-  }
-
-  streamOf(eventId: EventId): StreamId | undefined {
-    const parsed = parseEventId(eventId);
-    return parsed && this.streams.has(parsed.streamId) ? parsed.streamId : undefined;
-  }
-
-  async replayAfter(eventId: EventId, send: (eventId: EventId, message: JSONRPCMessage) => Promise<void>): Promise<StreamId> {
-    const parsed = parseEventId(eventId);
-    const log = parsed && this.streams.get(parsed.streamId);
-    if (!parsed || !log) throw new Error('Unknown or expired Last-Event-ID');
-    for (const event of log.events.filter((e) => e.seq > parsed.seq)) await send(`${parsed.streamId}::${event.seq}`, event.message);
-    return parsed.streamId;
-  }
-
-  drop(streamIds: Iterable<StreamId>): void {
-    for (const id of streamIds) this.streams.delete(id);
-  }
-
-  /**
-   * A per-session view: it replays only streams that session wrote (a Last-Event-ID from another
-   * session is refused), and `dispose()` forgets them when the session ends.
-   */
+  /** A session's view: it stores, finds and replays only its own streams; `dispose()` forgets them. */
   view(): EventStore & { dispose(): void } {
-    const owned = new Set<StreamId>();
+    const session: SessionEvents = { bytes: 0, streams: new Map(), queue: new LazyQueue<Entry>(live) };
     return {
-      storeEvent: async (streamId, message) => {
-        owned.add(streamId);
-        if (owned.size > this.limits.maxStreams) for (const id of owned) if (!this.streams.has(id) && id !== streamId) owned.delete(id);
-        return this.store(streamId, message);
-      },
-      getStreamIdForEventId: async (eventId) => {
-        const streamId = this.streamOf(eventId);
-        return streamId !== undefined && owned.has(streamId) ? streamId : undefined;
-      },
+      storeEvent: async (streamId, message) => this.store(session, streamId, message),
+      getStreamIdForEventId: async (eventId) => replayable(session, eventId)?.log.id,
       replayEventsAfter: async (lastEventId, { send }) => {
-        const streamId = parseEventId(lastEventId)?.streamId;
-        if (streamId === undefined || !owned.has(streamId)) throw new Error('Unknown or expired Last-Event-ID');
-        return this.replayAfter(lastEventId, send);
+        const from = replayable(session, lastEventId);
+        if (!from) throw new Error('Unknown or expired Last-Event-ID');
+        for (const entry of from.log.events.filter((e) => e.seq > from.seq)) await send(`${from.log.id}::${entry.seq}`, JSON.parse(entry.json!) as JSONRPCMessage);
+        return from.log.id;
       },
       dispose: () => {
-        this.drop(owned);
-        owned.clear();
+        for (const log of session.streams.values()) this.dropStream(log);
       },
     };
   }
+
+  private store(session: SessionEvents, streamId: StreamId, message: JSONRPCMessage): EventId {
+    let log = session.streams.get(streamId);
+    if (log) this.streams.delete(log);
+    else session.streams.set(streamId, (log = { id: streamId, session, next: 1, events: [], evictedThrough: 0 }));
+    this.streams.add(log); // re-insert: Set order is least recently written first
+
+    const json = JSON.stringify(message);
+    const entry: Entry = { log, seq: log.next++, json, bytes: Buffer.byteLength(json) };
+    log.events.push(entry);
+    session.queue.push(entry);
+    this.queue.push(entry);
+    session.bytes += entry.bytes;
+    this.bytes += entry.bytes;
+
+    while (log.events.length > this.limits.maxEventsPerStream) this.evict(log.events[0]!);
+    while (session.bytes > this.limits.maxBytesPerSession) this.evict(session.queue.shift()!);
+    while (this.bytes > this.limits.maxBytesTotal) this.evict(this.queue.shift()!);
+    while (this.streams.size > this.limits.maxStreams) this.dropStream(this.streams.values().next().value!);
+    return `${streamId}::${entry.seq}`;
+  }
+
+  /** Evicts the oldest retained event of its stream (the oldest of a session or of all is one). */
+  private evict(entry: Entry): void {
+    const { log } = entry;
+    log.events.shift();
+    log.evictedThrough = entry.seq;
+    this.release(entry);
+  }
+
+  private dropStream(log: StreamLog): void {
+    for (const entry of log.events) this.release(entry);
+    log.events = [];
+    log.session.streams.delete(log.id);
+    this.streams.delete(log);
+  }
+
+  private release(entry: Entry): void {
+    entry.json = undefined;
+    entry.log.session.bytes -= entry.bytes;
+    this.bytes -= entry.bytes;
+  }
 }
 
-function parseEventId(eventId: EventId): { streamId: StreamId; seq: number } | undefined {
+/** The stream and position a Last-Event-ID names, if every event after it is still held. */
+function replayable(session: SessionEvents, eventId: EventId): { log: StreamLog; seq: number } | undefined {
   const at = eventId.lastIndexOf('::');
   if (at <= 0) return undefined;
   const seq = Number(eventId.slice(at + 2));
-  return Number.isSafeInteger(seq) && seq > 0 ? { streamId: eventId.slice(0, at), seq } : undefined;
+  const log = session.streams.get(eventId.slice(0, at));
+  if (!log || !Number.isSafeInteger(seq) || seq < log.evictedThrough || seq >= log.next) return undefined;
+  return { log, seq };
 }

@@ -4,6 +4,7 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { JSONRPCMessage } from '@modelcontextprotocol/server';
 import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import type { Context, Hono } from 'hono';
+import type { ServerResponse } from 'node:http';
 import type { Metrics } from '../../observability/metrics.js';
 import { createLiveMcpServer } from '../../server/build-server.js';
 import type { Runtime } from '../../server/runtime.js';
@@ -14,6 +15,7 @@ import { idOf, isJsonRpcShaped } from './json-rpc-message.js';
 import { INVALID_REQUEST, jsonRpcError, PARSE_ERROR, SERVER_ERROR, SESSION_NOT_FOUND } from './json-rpc-error.js';
 import { sessionIdMinter } from './session-id.js';
 import { SessionRegistry } from './session-registry.js';
+import { UNREAD_OVERFLOW, unreadOverflow, type OnUnreadOverflow } from './unread-limit.js';
 import type { AppEnv } from './types.js';
 
 const KEEPALIVE_MS = 15_000;
@@ -56,6 +58,10 @@ export function mountSse(app: Hono<AppEnv>, runtime: Runtime, metrics: Metrics, 
     const transport = new SSEServerTransport(messagesPath, res);
     const id = adoptSessionId(transport, newSessionId());
     const pending = trackCalls(transport, sessions, id, inflight);
+    const { maxUnreadStreamBytes } = runtime.config.transport; // read per stream: a reload applies to new ones
+    closeWhenUnread(transport, res, maxUnreadStreamBytes, (unreadBytes) =>
+      runtime.log.warn({ session: id, unreadBytes, maxUnreadStreamBytes }, `closed an SSE stream: ${UNREAD_OVERFLOW}`),
+    );
     const server = createLiveMcpServer(runtime, 'legacy', 'sse');
     const keepAlive = setInterval(() => res.writable && res.write(': keep-alive\n\n'), KEEPALIVE_MS);
     keepAlive.unref();
@@ -147,6 +153,15 @@ function trackCalls(transport: SSEServerTransport, sessions: SessionRegistry<Sse
     open.delete(requestId);
   };
   return { abandon: () => [...open.keys()].forEach(finish) };
+}
+
+/** The transport writes every message to the response at once: past the limit, it closes the stream instead. */
+function closeWhenUnread(transport: SSEServerTransport, res: ServerResponse, maxBytes: number, onOverflow: OnUnreadOverflow): void {
+  const send = transport.send.bind(transport);
+  transport.send = async (message, options) => {
+    if (unreadOverflow(res, maxBytes, onOverflow)) throw new Error(UNREAD_OVERFLOW);
+    return send(message, options);
+  };
 }
 
 /**

@@ -17,6 +17,7 @@ import { idOf, isJsonRpcShaped } from './json-rpc-message.js';
 import { INVALID_REQUEST, jsonRpcError, PARSE_ERROR, SERVER_ERROR, SESSION_NOT_FOUND } from './json-rpc-error.js';
 import { sessionIdMinter } from './session-id.js';
 import { SessionRegistry } from './session-registry.js';
+import { limitUnread, UNREAD_OVERFLOW } from './unread-limit.js';
 
 /** Reconnect delay suggested to clients in SSE `retry:` fields (after a dropped stream). */
 const RETRY_MS = 1000;
@@ -120,10 +121,21 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics): St
     return jsonRpcError(400, SERVER_ERROR, 'Bad Request: Mcp-Session-Id header is required (send initialize first)', {}, idOf(body));
   }
 
+  /** An SSE answer whose client stops reading is closed once too much waits for it (see limitUnread). */
+  function boundUnread(response: Response): Response {
+    if (!response.body || !(response.headers.get('content-type') ?? '').startsWith('text/event-stream')) return response;
+    const session = response.headers.get('mcp-session-id') ?? undefined;
+    const { maxUnreadStreamBytes } = runtime.config.transport; // read per stream: a reload applies to new ones
+    const body = limitUnread(response.body, maxUnreadStreamBytes, (unreadBytes) =>
+      runtime.log.warn({ session, unreadBytes, maxUnreadStreamBytes }, `closed an SSE stream: ${UNREAD_OVERFLOW}`),
+    );
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  }
+
   return {
     async handle(input) {
-      if (await isLegacyRequest(input.request, undefined, { maxRequestBodySize })) return handleLegacy(input);
-      return modern.fetch(input.request, input.authInfo ? { authInfo: input.authInfo } : {});
+      if (await isLegacyRequest(input.request, undefined, { maxRequestBodySize })) return boundUnread(await handleLegacy(input));
+      return boundUnread(await modern.fetch(input.request, input.authInfo ? { authInfo: input.authInfo } : {}));
     },
     sessionCount: () => sessions.size,
     sessions,
