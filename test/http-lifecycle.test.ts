@@ -40,6 +40,49 @@ describe('session bounds', () => {
   });
 });
 
+describe('per-caller session limits', () => {
+  const KEYS = ['caller-one-0123456789abcdef', 'caller-two-0123456789abcdef'];
+  const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
+  const config = `transport:\n  apiKeys: [${KEYS.join(', ')}]\n  sessions:\n    max: 5\n    maxPerCaller: 2\n`;
+
+  it('answers a caller beyond transport.sessions.maxPerCaller with 429 while another caller still gets a session (Streamable HTTP)', async () => {
+    const server = await startHttpServer({ transport: 'http-stream', config });
+    try {
+      const open = (key: string) => fetch(`${server.origin}/mcp`, { method: 'POST', headers: { ...JSON_AND_SSE, ...bearer(key) }, body: INITIALIZE_BODY });
+      const mine = [await rawInitialize(server.origin, bearer(KEYS[0]!)), await rawInitialize(server.origin, bearer(KEYS[0]!))];
+      const refused = await open(KEYS[0]!);
+      assert.equal(refused.status, 429);
+      assert.ok(refused.headers.get('retry-after'));
+      assert.match(((await refused.json()) as { error: { message: string } }).error.message, /transport\.sessions\.maxPerCaller \(2\)/);
+      await rawInitialize(server.origin, bearer(KEYS[1]!)); // another caller is not starved
+      await fetch(`${server.origin}/mcp`, { method: 'DELETE', headers: { ...sessionHeaders(mine[0]!), ...bearer(KEYS[0]!) } }).then((r) => r.text());
+      await rawInitialize(server.origin, bearer(KEYS[0]!)); // a closed session frees the caller's slot
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('does the same for legacy SSE streams', async () => {
+    const server = await startHttpServer({ transport: 'sse', config });
+    const streams: AbortController[] = [];
+    try {
+      const open = async (key: string) => {
+        const controller = new AbortController();
+        streams.push(controller);
+        return fetch(`${server.origin}/sse`, { headers: { Accept: 'text/event-stream', ...bearer(key) }, signal: controller.signal });
+      };
+      for (let i = 0; i < 2; i++) assert.equal((await open(KEYS[0]!)).status, 200);
+      const refused = await open(KEYS[0]!);
+      assert.equal(refused.status, 429);
+      assert.match(((await refused.json()) as { error: { message: string } }).error.message, /transport\.sessions\.maxPerCaller \(2\)/);
+      assert.equal((await open(KEYS[1]!)).status, 200);
+    } finally {
+      for (const controller of streams) controller.abort();
+      await server.stop();
+    }
+  });
+});
+
 describe('stateless 2025 mode', () => {
   let server: HttpServer;
   before(async () => {

@@ -156,6 +156,21 @@ describe('TaskStore bounds', () => {
     store.close();
   });
 
+  it('keeps each owner to maxTasksPerOwner, making room from its own finished tasks only', () => {
+    const store = new TaskStore({ maxTasks: 3, maxTasksPerOwner: 2 });
+    const a1 = store.create('a');
+    store.create('a');
+    assert.throws(() => store.create('a'), /maxPerCaller, 2/);
+    const b1 = store.create('b');
+    b1.complete({ content: [] });
+    assert.throws(() => store.create('a'), /maxPerCaller/, "another owner's finished task is not taken");
+    a1.complete({ content: [] });
+    store.create('a');
+    assert.equal(store.get(a1.id, 'a'), undefined, 'its own oldest finished task made room');
+    assert.equal(store.get(b1.id, 'b'), b1);
+    store.close();
+  });
+
   it('forgets a task after its ttl, cancelling it if it still runs', async () => {
     const store = new TaskStore({ ttlMs: 50 });
     const task = store.create('a');
@@ -165,5 +180,50 @@ describe('TaskStore bounds', () => {
     assert.equal(task.status, 'cancelled');
     assert.ok(task.controller.signal.aborted);
     store.close();
+  });
+});
+
+describe('Tasks: a fair share per caller', () => {
+  const KEYS = ['key-one-0123456789abcdef', 'key-two-0123456789abcdef'];
+  const CAPABILITIES = { elicitation: {}, extensions: { [TASKS]: {} } };
+  let server: HttpServer;
+  let as: ModernRpc[];
+  before(async () => {
+    server = await startHttpServer({
+      transport: 'http-stream',
+      config: `tools:\n  builtins: false\n  tasks:\n    max: 4\n    maxPerCaller: 2\ntransport:\n  apiKeys: [${KEYS.join(', ')}]\n`,
+      modules: { 'tasks.mjs': MODULE },
+    });
+    as = KEYS.map((key) => modernRpc(server.origin, { Authorization: `Bearer ${key}` }));
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  it('refuses a caller its task beyond tools.tasks.maxPerCaller while another caller still gets one', async () => {
+    const [one, two] = as as [ModernRpc, ModernRpc];
+    const start = (send: ModernRpc) => send('tools/call', { name: 'work', arguments: { ms: 60_000 } }, CAPABILITIES);
+    const taskIds: Array<[ModernRpc, string]> = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        const created = await start(one);
+        assert.equal(created.result?.resultType, 'task', JSON.stringify(created));
+        taskIds.push([one, created.result!.taskId as string]);
+      }
+      const refused = await start(one);
+      assert.match(refused.error?.message ?? '', /tools\.tasks\.maxPerCaller, 2/);
+      const other = await start(two);
+      assert.equal(other.result?.resultType, 'task', 'the other caller is not starved');
+      taskIds.push([two, other.result!.taskId as string]);
+
+      // A finished task of the caller's own makes room for its next one.
+      const [owner, first] = taskIds.shift()!;
+      assert.equal((await owner('tasks/cancel', { taskId: first }, CAPABILITIES)).error, undefined);
+      const again = await start(one);
+      assert.equal(again.result?.resultType, 'task');
+      taskIds.push([one, again.result!.taskId as string]);
+    } finally {
+      for (const [owner, taskId] of taskIds) await owner('tasks/cancel', { taskId }, CAPABILITIES).catch(() => undefined);
+    }
   });
 });

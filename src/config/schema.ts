@@ -54,6 +54,13 @@ const sessionsSchema = z
     mode: looseEnum(['stateful', 'stateless']).default('stateful').describe('2025-era clients: sessions with Mcp-Session-Id, or one fresh server per request.'),
     idleTimeoutSeconds: positiveSeconds.default(1800).describe('A 2025 session idle this long is closed and forgotten.'),
     max: z.number().int().min(1).max(100_000).default(1000).describe('Maximum concurrent 2025 sessions; a new one beyond this gets 503.'),
+    maxPerCaller: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(100)
+      .describe('Maximum concurrent 2025 sessions of one API key (or client address without keys), never more than max; beyond it: 429.'),
   })
   .prefault({});
 
@@ -218,6 +225,18 @@ const toolsSchema = z
     importTimeoutSeconds: positiveSeconds
       .default(30)
       .describe('A module file that takes longer to load (e.g. a top-level await that never settles) is reported and not served; the others are.'),
+    tasks: z
+      .strictObject({
+        max: z.number().int().min(1).max(1_000_000).default(1000).describe('Tasks (Tasks extension) kept at once, running and finished; the oldest finished makes room.'),
+        maxPerCaller: z
+          .number()
+          .int()
+          .min(1)
+          .max(1_000_000)
+          .default(100)
+          .describe("Tasks one API key keeps at once (all callers without keys count as one), never more than max; its own oldest finished makes room."),
+      })
+      .prefault({}),
   })
   .prefault({});
 

@@ -117,7 +117,7 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
     registry: () => serving.snapshot,
     live: new LiveServers(),
     events,
-    tasks: new TaskStore(),
+    tasks: new TaskStore(taskLimits(config)),
     get generation() {
       return serving.generation;
     },
@@ -128,6 +128,7 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
     workers: () => workers.stats(),
   };
   runtime.events.on((event) => runtime.live.handle(event));
+  runtime.events.on((event) => event.type === 'reloaded' && runtime.tasks.resize(taskLimits(runtime.config)));
   const answerBackups = backupAnswerer(config, openedStorage, log);
 
   const watcher = new ConfiguredWatcher(() => void runtime.reload('watch'), log);
@@ -232,3 +233,5 @@ const MAX_UPSTREAM_WAIT_MS = 10_000;
 function firstAttemptBound(config: Config): number {
   return Math.min(MAX_UPSTREAM_WAIT_MS, Math.max(0, ...Object.values(config.upstreams).map((upstream) => upstream.timeoutSeconds * 1000)));
 }
+
+const taskLimits = (config: Config) => ({ maxTasks: config.tools.tasks.max, maxTasksPerOwner: config.tools.tasks.maxPerCaller });

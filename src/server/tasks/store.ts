@@ -17,13 +17,18 @@ export interface TaskError {
 export interface TaskStoreOptions {
   /** Tasks kept at once (running and finished). When full, the oldest finished task makes room. */
   maxTasks: number;
+  /**
+   * Tasks one owner keeps at once (never more than maxTasks): when it holds that many, its own
+   * oldest finished task makes room, so one caller cannot take every slot.
+   */
+  maxTasksPerOwner: number;
   /** How long a task stays retrievable after it was created; a task still running then is cancelled. */
   ttlMs: number;
   /** The polling interval suggested to clients. */
   pollIntervalMs: number;
 }
 
-export const DEFAULT_TASK_OPTIONS: TaskStoreOptions = { maxTasks: 1000, ttlMs: 60 * 60 * 1000, pollIntervalMs: 1000 };
+export const DEFAULT_TASK_OPTIONS: TaskStoreOptions = { maxTasks: 1000, maxTasksPerOwner: 100, ttlMs: 60 * 60 * 1000, pollIntervalMs: 1000 };
 
 /** One task. Only the store changes it; the runner drives it through the methods below. */
 export class Task {
@@ -114,12 +119,14 @@ export class Task {
 export class TaskLimitError extends Error {}
 
 /**
- * The in-memory task store: bounded in count (the oldest finished task is dropped to make room; when
- * every slot holds a running task, creation is refused) and in time (a task is forgotten `ttlMs`
- * after creation, and cancelled first if it is still running).
+ * The in-memory task store: bounded in count, in all and per owner (the oldest finished task, of
+ * all or of that owner, is dropped to make room; when every slot holds a running task, creation is
+ * refused naming the limit) and in time (a task is forgotten `ttlMs` after creation, and cancelled
+ * first if it is still running).
  */
 export class TaskStore {
   private readonly tasks = new Map<string, Task>();
+  private readonly perOwner = new Map<string, number>();
   private readonly sweeper: NodeJS.Timeout;
   readonly options: TaskStoreOptions;
 
@@ -133,13 +140,24 @@ export class TaskStore {
     return this.tasks.size;
   }
 
+  /** New count limits (after a reload): they apply to the next task created. */
+  resize(limits: Pick<TaskStoreOptions, 'maxTasks' | 'maxTasksPerOwner'>): void {
+    this.options.maxTasks = limits.maxTasks;
+    this.options.maxTasksPerOwner = limits.maxTasksPerOwner;
+  }
+
   create(owner: string): Task {
     this.sweep();
+    const perOwner = Math.min(this.options.maxTasksPerOwner, this.options.maxTasks);
+    if (this.held(owner) >= perOwner && !this.evictOldestFinished(owner)) {
+      throw new TaskLimitError(`Too many tasks in progress for this caller (the limit is tools.tasks.maxPerCaller, ${perOwner}); try again later`);
+    }
     if (this.tasks.size >= this.options.maxTasks && !this.evictOldestFinished()) {
-      throw new TaskLimitError(`Too many tasks in progress (${this.options.maxTasks}); try again later`);
+      throw new TaskLimitError(`Too many tasks in progress (the limit is tools.tasks.max, ${this.options.maxTasks}); try again later`);
     }
     const task = new Task(owner, this.options.ttlMs);
     this.tasks.set(task.id, task);
+    this.perOwner.set(owner, this.held(owner) + 1);
     return task;
   }
 
@@ -159,6 +177,11 @@ export class TaskStore {
     clearInterval(this.sweeper);
     for (const task of this.tasks.values()) task.cancel('stopped: the server is shutting down');
     this.tasks.clear();
+    this.perOwner.clear();
+  }
+
+  private held(owner: string): number {
+    return this.perOwner.get(owner) ?? 0;
   }
 
   private sweep(): void {
@@ -168,14 +191,22 @@ export class TaskStore {
 
   private drop(task: Task): void {
     task.cancel('expired');
-    this.tasks.delete(task.id);
+    this.forget(task);
   }
 
-  private evictOldestFinished(): boolean {
+  private forget(task: Task): void {
+    if (!this.tasks.delete(task.id)) return;
+    const held = this.held(task.owner) - 1;
+    if (held > 0) this.perOwner.set(task.owner, held);
+    else this.perOwner.delete(task.owner);
+  }
+
+  /** Drops the oldest finished task (of `owner`, when given); whether there was one. */
+  private evictOldestFinished(owner?: string): boolean {
     for (const task of this.tasks.values()) {
       // Map order is insertion order: the first finished task found is the oldest.
-      if (task.terminal) {
-        this.tasks.delete(task.id);
+      if (task.terminal && (owner === undefined || task.owner === owner)) {
+        this.forget(task);
         return true;
       }
     }

@@ -42,6 +42,7 @@ export async function serveHttp(runtime: Runtime, kind: 'http-stream' | 'sse'): 
         endpoint.handle({
           request: c.req.raw,
           ...(c.get('authInfo') ? { authInfo: c.get('authInfo') } : {}),
+          caller: c.get('clientId'),
           onResponseDone: (callback) => c.env.outgoing.once('close', callback),
         }),
       );
@@ -87,7 +88,7 @@ function applyReload(runtime: Runtime, parts: AppParts, registries: OwnedSession
   const keys = parts.keys();
   const allowed = (owner: string | undefined) => (keys.enabled ? owner !== undefined && keys.labels.has(owner) : owner === undefined);
   for (const sessions of registries) {
-    sessions.resize({ max: limits.max, idleTimeoutMs: limits.idleTimeoutSeconds * 1000 });
+    sessions.resize({ max: limits.max, maxPerCaller: limits.maxPerCaller, idleTimeoutMs: limits.idleTimeoutSeconds * 1000 });
     void sessions.closeWhere((session) => !allowed(session.owner)).then((closed) => {
       if (closed > 0) runtime.log.info({ sessions: closed }, 'sessions of revoked API keys closed');
     });

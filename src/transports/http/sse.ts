@@ -14,6 +14,7 @@ import type { Inflight } from './inflight.js';
 import { idOf, isJsonRpcShaped } from './json-rpc-message.js';
 import { INVALID_REQUEST, jsonRpcError, PARSE_ERROR, SERVER_ERROR, SESSION_NOT_FOUND } from './json-rpc-error.js';
 import { sessionIdMinter } from './session-id.js';
+import { sessionRefusal } from './session-refusal.js';
 import { SessionRegistry } from './session-registry.js';
 import { UNREAD_OVERFLOW, unreadOverflow, type OnUnreadOverflow } from './unread-limit.js';
 import type { AppEnv } from './types.js';
@@ -44,16 +45,16 @@ export function mountSse(app: Hono<AppEnv>, runtime: Runtime, metrics: Metrics, 
   const newSessionId = sessionIdMinter(config.replicaId);
   const sessions = new SessionRegistry<SseSession>({
     max: config.sessions.max,
+    maxPerCaller: config.sessions.maxPerCaller,
     idleTimeoutMs: config.sessions.idleTimeoutSeconds * 1000,
     onCountChange: (count) => metrics.activeSessions.set({ transport: 'sse' }, count),
     onReaped: (id) => runtime.log.info({ session: id }, 'idle SSE session closed'),
   });
 
   app.get('/sse', async (c) => {
-    if (!(await sessions.hasRoom())) {
-      metrics.rejected.inc({ reason: 'session_limit' });
-      return jsonRpcError(503, SERVER_ERROR, 'Too many sessions; try again later', { 'Retry-After': '5' });
-    }
+    const caller = c.get('clientId');
+    const room = await sessions.room(caller);
+    if (room !== 'ok') return sessionRefusal(room, sessions.maxPerCaller, metrics);
     const res = c.env.outgoing;
     const transport = new SSEServerTransport(messagesPath, res);
     const id = adoptSessionId(transport, newSessionId());
@@ -71,7 +72,7 @@ export function mountSse(app: Hono<AppEnv>, runtime: Runtime, metrics: Metrics, 
       pending.abandon();
       void server.close().catch(() => undefined);
     };
-    sessions.add(id, { transport, owner: c.get('authInfo')?.clientId, close: () => transport.close() });
+    sessions.add(id, { transport, owner: c.get('authInfo')?.clientId, close: () => transport.close() }, caller);
     res.once('close', () => void transport.close().catch(() => undefined));
     await server.connect(limit ? limitRequests(transport, limit, () => metrics.rejected.inc({ reason: 'concurrency_limit' })) : transport);
     closeOnce(transport);

@@ -16,6 +16,7 @@ import { BoundedEventStore } from './event-store.js';
 import { idOf, isJsonRpcShaped } from './json-rpc-message.js';
 import { INVALID_REQUEST, jsonRpcError, PARSE_ERROR, SERVER_ERROR, SESSION_NOT_FOUND } from './json-rpc-error.js';
 import { sessionIdMinter } from './session-id.js';
+import { sessionRefusal } from './session-refusal.js';
 import { SessionRegistry } from './session-registry.js';
 import { limitUnread, UNREAD_OVERFLOW } from './unread-limit.js';
 
@@ -25,6 +26,8 @@ const RETRY_MS = 1000;
 export interface StreamableRequest {
   request: Request;
   authInfo?: AuthInfo;
+  /** Who the request counts against for per-caller limits: the key label, or the client address. */
+  caller: string;
   /** Registers a callback for when the HTTP response has been fully written or aborted. */
   onResponseDone(callback: () => void): void;
 }
@@ -65,16 +68,15 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics): St
   const newSessionId = sessionIdMinter(config.replicaId);
   const sessions = new SessionRegistry<LegacySession>({
     max: config.sessions.max,
+    maxPerCaller: config.sessions.maxPerCaller,
     idleTimeoutMs: config.sessions.idleTimeoutSeconds * 1000,
     onCountChange: (count) => metrics.activeSessions.set({ transport: 'http-stream' }, count),
     onReaped: (id) => runtime.log.info({ session: id }, 'idle session closed'),
   });
 
   async function openSession(input: StreamableRequest, body: unknown): Promise<Response> {
-    if (!(await sessions.hasRoom())) {
-      metrics.rejected.inc({ reason: 'session_limit' });
-      return jsonRpcError(503, SERVER_ERROR, 'Too many sessions; try again later', { 'Retry-After': '5' });
-    }
+    const room = await sessions.room(input.caller);
+    if (room !== 'ok') return sessionRefusal(room, sessions.maxPerCaller, metrics);
     const eventStore = events.view();
     const server = createLiveMcpServer(runtime);
     let session: LegacySession | undefined;
@@ -85,7 +87,7 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics): St
       maxRequestBodySize,
       onsessioninitialized: (id) => {
         session = { transport, server, owner: input.authInfo?.clientId, close: () => transport.close() };
-        sessions.add(id, session);
+        sessions.add(id, session, input.caller);
       },
       onsessionclosed: (id) => sessions.remove(id),
     });
