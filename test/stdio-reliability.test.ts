@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TopLevelFields } from '../src/transports/top-level-fields.js';
 import { INITIALIZE, INITIALIZED, startRawStdio, type RawStdio } from './helpers/stdio-raw.js';
-import { binary, killIfAlive, tempDir } from './helpers/stdio-server.js';
-import { within } from './helpers/wait.js';
-
+import { binary, childEnv, killIfAlive, repoRoot, tempDir } from './helpers/stdio-server.js';
+import { waitFor, within } from './helpers/wait.js';
 
 /** Initializes a 2025 session over raw stdio. */
 async function open(server: RawStdio): Promise<void> {
@@ -170,6 +170,28 @@ describe('stdio: fd 1 carries only the protocol', () => {
       assert.equal(await endAndWait(server), 0);
     } finally {
       server.kill();
+    }
+  });
+
+  it('keeps fd 1 for stderr, and leaves no process behind, when stdout is /dev/null and stderr a socket', async () => {
+    // The fd copy helper must start before fd 1 is closed, or its IPC channel would take fd 1.
+    const child = spawn(process.execPath, [binary, '--transport', 'stdio', '--data-dir', path.join(root.dir, 'null-stdout'), '--tools-dir', toolsDir], {
+      cwd: repoRoot,
+      env: childEnv(),
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    let stderrClosed = false;
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.stderr.on('close', () => (stderrClosed = true));
+    try {
+      await waitFor(() => stderr.includes('"msg":"mcp-server ready"'), 'the server to be ready');
+      await waitFor(() => stderr.includes('fd1 while loading'), "the module's fd 1 output on stderr");
+      assert.doesNotMatch(stderr, /"level":(40|50)/, 'no warning about fd 1');
+      killIfAlive(child.pid);
+      await waitFor(() => stderrClosed, 'stderr to close: no process may keep it open');
+    } finally {
+      killIfAlive(child.pid);
     }
   });
 

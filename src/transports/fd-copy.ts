@@ -26,7 +26,16 @@ const REOPEN_PATHS = ['/proc/self/fd', '/dev/fd'];
  * copy at a number it has just closed.
  */
 export class FdCopier {
-  private helper: ChildProcess | undefined;
+  private readonly helper: ChildProcess | undefined;
+
+  /**
+   * `fds`: every fd this copier will be asked for. The helper (needed for sockets) starts now: its
+   * IPC channel takes descriptors too, and started after the caller closed a low fd it would take
+   * that number itself (and hand its own channel to the helper, which would then never exit).
+   */
+  constructor(fds: readonly number[]) {
+    this.helper = fds.some((fd) => fstatSync(fd).isSocket()) ? startHelper() : undefined;
+  }
 
   async copy(fd: number): Promise<FdCopy> {
     if (!fstatSync(fd).isSocket()) {
@@ -39,11 +48,11 @@ export class FdCopier {
   /** Lets the helper process (if one was started) exit. */
   close(): void {
     if (this.helper?.connected) this.helper.disconnect();
-    this.helper = undefined;
   }
 
   private receive(fd: number): Promise<Socket> {
-    const helper = (this.helper ??= startHelper());
+    const { helper } = this;
+    if (!helper?.connected) return Promise.reject(new Error(`fd ${fd} cannot be reopened, and no fd copy helper is running`));
     return new Promise<Socket>((resolve, reject) => {
       const done = (error?: Error, socket?: Socket) => {
         clearTimeout(timer);
@@ -68,6 +77,7 @@ export class FdCopier {
 /** The helper wraps the fd it inherited in a socket and sends it; Node passes the descriptor along. */
 const HELPER_SOURCE = `
 const net = require('node:net');
+setTimeout(() => process.exit(0), 60000).unref(); // never outlive its purpose, whatever happens to the parent
 process.on('message', ({ fd }) => {
   try {
     process.send({ fd }, new net.Socket({ fd, readable: false, writable: false }));

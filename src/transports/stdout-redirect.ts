@@ -21,7 +21,7 @@ export async function moveProtocolOffFd1(log: Logger): Promise<Writable | undefi
     log.warn('stdin, stdout or stderr is closed; the protocol stays on fd 1');
     return undefined;
   }
-  const copier = new FdCopier();
+  const copier = new FdCopier([1, 2]);
   try {
     let protocol: FdCopy;
     try {
