@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { BoundedEventStore } from '../src/transports/http/event-store.js';
 import { JSON_AND_SSE, rawInitialize, startHttpServer, type HttpServer } from './helpers/http-server.js';
 import { waitFor } from './helpers/wait.js';
 
@@ -51,47 +50,6 @@ function requestWithoutReading(url: string, options: { method: string; headers?:
   request.end(options.body);
   return { destroy: () => request.destroy() };
 }
-
-describe('BoundedEventStore', () => {
-  const limits = { maxEventsPerStream: 100, maxStreams: 100, maxBytesPerSession: 1000, maxBytesTotal: 1200 };
-  const note = (text: string) => ({ jsonrpc: '2.0' as const, method: 'notifications/message', params: { data: text } });
-  const replayed = async (view: ReturnType<BoundedEventStore['view']>, id: string) => {
-    const texts: string[] = [];
-    await view.replayEventsAfter(id, { send: async (_id, message) => void texts.push((message as { params: { data: string } }).params.data) });
-    return texts;
-  };
-
-  it('keeps each session to its own streams, even under the same stream id', async () => {
-    const store = new BoundedEventStore(limits);
-    const a = store.view();
-    const b = store.view();
-    const first = await a.storeEvent('_GET_stream', note('a1'));
-    await b.storeEvent('_GET_stream', note('b1'));
-    await a.storeEvent('_GET_stream', note('a2'));
-    assert.deepEqual(await replayed(a, first), ['a2']);
-    assert.deepEqual(await replayed(b, '_GET_stream::0'), ['b1']);
-    b.dispose();
-    assert.deepEqual(await replayed(a, first), ['a2'], 'disposing one session leaves the other');
-  });
-
-  it('drops the oldest events past the per-session and total byte caps, and refuses replays over them', async () => {
-    const store = new BoundedEventStore(limits);
-    const a = store.view();
-    const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push(await a.storeEvent('s', note(`${i}`.repeat(300))));
-    assert.ok(store.size <= 1000, `session cap: ${store.size}`);
-    await assert.rejects(replayed(a, ids[0]!), /expired/);
-    assert.equal(await a.getStreamIdForEventId!(ids[0]!), undefined);
-    assert.equal((await replayed(a, ids[2]!)).length, 2);
-    const b = store.view();
-    for (let i = 0; i < 2; i++) await b.storeEvent('s', note('b'.repeat(300)));
-    assert.ok(store.size <= 1200, `total cap: ${store.size}`);
-    await assert.rejects(replayed(a, ids[2]!), /expired/);
-    a.dispose();
-    b.dispose();
-    assert.equal(store.size, 0);
-  });
-});
 
 describe('Streamable HTTP: memory bounded in bytes', () => {
   let server: HttpServer;

@@ -75,43 +75,69 @@ describe('bearer tokens', () => {
 const message = (id: number): JSONRPCMessage => ({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 't', progress: id } });
 
 describe('event store (Last-Event-ID replay)', () => {
-  it('replays what a stream wrote after an event id, keeping the newest events per stream', async () => {
-    const store = new BoundedEventStore({ maxEventsPerStream: 3, maxStreams: 10 });
-    const ids = [1, 2, 3, 4, 5].map((n) => store.store('s1', message(n)));
+  const limits = { maxEventsPerStream: 10, maxStreams: 10, maxBytesPerSession: 1000, maxBytesTotal: 1200 };
+  const note = (text: string): JSONRPCMessage => ({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', data: text } });
+  const replayed = async (view: ReturnType<BoundedEventStore['view']>, id: string) => {
+    const ids: string[] = [];
+    await view.replayEventsAfter(id, { send: async (eventId) => void ids.push(eventId) });
+    return ids;
+  };
+
+  it('replays what a stream wrote after an event id, keeping the newest events per stream, and refuses a replay over dropped ones', async () => {
+    const view = new BoundedEventStore({ ...limits, maxEventsPerStream: 3 }).view();
+    const ids: string[] = [];
+    for (const n of [1, 2, 3, 4, 5]) ids.push(await view.storeEvent('s1', message(n)));
     assert.equal(ids[0], 's1::1');
-    assert.equal(store.streamOf(ids[1]!), 's1');
-    const replayed: string[] = [];
-    assert.equal(await store.replayAfter(ids[1]!, async (id) => void replayed.push(id)), 's1');
-    assert.deepEqual(replayed, ['s1::3', 's1::4', 's1::5']);
-    await assert.rejects(store.replayAfter('nope::1', async () => undefined), /Unknown or expired/);
-    await assert.rejects(store.replayAfter('garbage', async () => undefined), /Unknown or expired/);
+    assert.equal(await view.getStreamIdForEventId!(ids[1]!), 's1');
+    assert.deepEqual(await replayed(view, ids[1]!), ['s1::3', 's1::4', 's1::5']);
+    await assert.rejects(replayed(view, ids[0]!), /Unknown or expired/, 'event 2 was dropped: no replay with a gap');
+    await assert.rejects(replayed(view, 'nope::1'), /Unknown or expired/);
+    await assert.rejects(replayed(view, 'garbage'), /Unknown or expired/);
   });
 
-  it('keeps at most maxStreams streams, dropping the least recently written', () => {
-    const store = new BoundedEventStore({ maxEventsPerStream: 10, maxStreams: 2 });
-    store.store('a', message(1));
-    store.store('b', message(1));
-    store.store('a', message(2));
-    store.store('c', message(1));
+  it('keeps at most maxStreams streams, dropping the least recently written', async () => {
+    const store = new BoundedEventStore({ ...limits, maxStreams: 2 });
+    const view = store.view();
+    await view.storeEvent('a', message(1));
+    await view.storeEvent('b', message(1));
+    await view.storeEvent('a', message(2));
+    await view.storeEvent('c', message(1));
     assert.equal(store.streamCount, 2);
-    assert.equal(store.streamOf('b::1'), undefined);
-    assert.equal(store.streamOf('a::2'), 'a');
+    assert.equal(await view.getStreamIdForEventId!('b::1'), undefined);
+    assert.equal(await view.getStreamIdForEventId!('a::2'), 'a');
   });
 
-  it('a session view replays only its own streams and forgets them on dispose', async () => {
-    const store = new BoundedEventStore({ maxEventsPerStream: 10, maxStreams: 10 });
+  it('a session view replays only its own streams, even under the same stream id, and forgets them on dispose', async () => {
+    const store = new BoundedEventStore(limits);
     const mine = store.view();
     const theirs = store.view();
-    const id = await mine.storeEvent('s-mine', message(1));
-    await mine.storeEvent('s-mine', message(2));
-    assert.equal(await theirs.getStreamIdForEventId?.(id), undefined);
-    assert.equal(await mine.getStreamIdForEventId?.(id), 's-mine');
-    await assert.rejects(theirs.replayEventsAfter(id, { send: async () => undefined }), /Unknown or expired/);
-    const sent: string[] = [];
-    assert.equal(await mine.replayEventsAfter(id, { send: async (eventId) => void sent.push(eventId) }), 's-mine');
-    assert.deepEqual(sent, ['s-mine::2']);
+    const id = await mine.storeEvent('_GET_stream', message(1));
+    await mine.storeEvent('_GET_stream', message(2));
+    await theirs.storeEvent('_GET_stream', message(3));
+    assert.equal(await mine.getStreamIdForEventId!(id), '_GET_stream');
+    assert.deepEqual(await replayed(mine, id), ['_GET_stream::2']);
+    assert.deepEqual(await replayed(theirs, '_GET_stream::0'), ['_GET_stream::1'], 'their own event only');
+    theirs.dispose();
+    assert.deepEqual(await replayed(mine, id), ['_GET_stream::2'], 'disposing one session leaves the other');
     mine.dispose();
     assert.equal(store.streamCount, 0);
+  });
+
+  it('drops the oldest events past the per-session and total byte caps', async () => {
+    const store = new BoundedEventStore(limits);
+    const a = store.view();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await a.storeEvent('s', note(`${i}`.repeat(300))));
+    assert.ok(store.size <= 1000, `session cap: ${store.size}`);
+    await assert.rejects(replayed(a, ids[0]!), /expired/);
+    assert.equal((await replayed(a, ids[2]!)).length, 2);
+    const b = store.view();
+    for (let i = 0; i < 2; i++) await b.storeEvent('s', note('b'.repeat(300)));
+    assert.ok(store.size <= 1200, `total cap: ${store.size}`);
+    await assert.rejects(replayed(a, ids[2]!), /expired/, "the oldest event of all went for the other session's");
+    a.dispose();
+    b.dispose();
+    assert.equal(store.size, 0);
   });
 });
 
@@ -124,15 +150,15 @@ class RecordingSession {
 }
 
 describe('session registry', () => {
-  const registry = (max: number, idleTimeoutMs: number, counts: number[] = []) =>
-    new SessionRegistry<RecordingSession>({ max, idleTimeoutMs, onCountChange: (count) => counts.push(count) });
+  const registry = (max: number, idleTimeoutMs: number, counts: number[] = [], maxPerCaller = max) =>
+    new SessionRegistry<RecordingSession>({ max, maxPerCaller, idleTimeoutMs, onCountChange: (count) => counts.push(count) });
 
   it('reaps sessions idle past the timeout, never one a request is running in', async () => {
     const sessions = registry(10, 1000);
     const idle = new RecordingSession('idle');
     const busy = new RecordingSession('busy');
-    sessions.add('idle', idle);
-    sessions.add('busy', busy);
+    sessions.add('idle', idle, 'caller');
+    sessions.add('busy', busy, 'caller');
     const end = sessions.begin('busy');
     await sessions.reapIdle(Date.now() + 5000);
     assert.equal(idle.closed, 1);
@@ -149,13 +175,29 @@ describe('session registry', () => {
   it('has room up to max, reaping idle sessions first when full', async () => {
     const counts: number[] = [];
     const sessions = registry(1, 0, counts);
-    assert.equal(await sessions.hasRoom(), true);
-    sessions.add('a', new RecordingSession('a'));
+    assert.equal((await sessions.room('caller')) === 'ok', true);
+    sessions.add('a', new RecordingSession('a'), 'caller');
     const end = sessions.begin('a');
-    assert.equal(await sessions.hasRoom(), false, 'the only session is busy');
+    assert.equal((await sessions.room('caller')) === 'ok', false, 'the only session is busy');
     end();
-    assert.equal(await sessions.hasRoom(), true, 'an idle session made room');
+    assert.equal((await sessions.room('caller')) === 'ok', true, 'an idle session made room');
     assert.deepEqual(counts, [1, 0]);
+    await sessions.closeAll();
+  });
+
+  it('has room per caller up to maxPerCaller, whatever the others hold', async () => {
+    const sessions = registry(3, 60_000, [], 2);
+    sessions.add('a1', new RecordingSession('a'), 'a');
+    sessions.add('a2', new RecordingSession('a'), 'a');
+    sessions.begin('a1');
+    sessions.begin('a2');
+    assert.equal(await sessions.room('a'), 'caller-full');
+    assert.equal(await sessions.room('b'), 'ok');
+    sessions.add('b1', new RecordingSession('b'), 'b');
+    assert.equal(await sessions.room('b'), 'full', 'the global cap still holds');
+    sessions.remove('a2');
+    assert.equal(sessions.heldBy('a'), 1);
+    assert.equal(await sessions.room('a'), 'ok');
     await sessions.closeAll();
   });
 
@@ -163,13 +205,13 @@ describe('session registry', () => {
     const sessions = registry(10, 60_000);
     const a = new RecordingSession('key-1');
     const b = new RecordingSession('key-2');
-    sessions.add('a', a);
-    sessions.add('b', b);
+    sessions.add('a', a, 'caller');
+    sessions.add('b', b, 'caller');
     assert.equal(await sessions.closeWhere((session) => session.label === 'key-1'), 1);
     assert.deepEqual([a.closed, b.closed], [1, 0]);
     sessions.remove('b');
     assert.equal(b.closed, 0, 'remove forgets without closing');
-    sessions.add('b', b);
+    sessions.add('b', b, 'caller');
     await sessions.closeAll();
     assert.deepEqual([a.closed, b.closed, sessions.size], [1, 1, 0]);
   });

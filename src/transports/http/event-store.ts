@@ -57,6 +57,11 @@ export class BoundedEventStore {
     return this.bytes;
   }
 
+  /** Streams remembered, all sessions together. */
+  get streamCount(): number {
+    return this.streams.size;
+  }
+
   /** A session's view: it stores, finds and replays only its own streams; `dispose()` forgets them. */
   view(): EventStore & { dispose(): void } {
     const session: SessionEvents = { bytes: 0, streams: new Map(), queue: new LazyQueue<Entry>(live) };
