@@ -75,7 +75,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     }),
     rejected: counter(
       'mcp_rejected_requests_total',
-      'HTTP requests refused before reaching MCP, by reason (auth, host, origin, rate_limit, body_limit, session_limit, concurrency_limit).',
+      'HTTP requests refused before reaching MCP, by reason (auth, host, origin, rate_limit, body_limit, session_limit, caller_session_limit, concurrency_limit).',
       ['reason'],
     ),
     httpRequests: counter('mcp_http_requests_total', 'HTTP requests answered, by route, method and status code.', ['route', 'method', 'status']),
