@@ -51,8 +51,9 @@ describe('mcp-server init', () => {
     assert.match(pkg.devDependencies['mcp-server'], /^file:/);
     assert.equal(path.resolve(starter, pkg.devDependencies['mcp-server'].slice('file:'.length)), repoRoot);
     assert.ok(existsSync(path.join(starter, 'node_modules', 'mcp-server', 'package.json')));
-    assert.match(printed, /"command": "node"/);
-    assert.ok(printed.includes(path.join(starter, 'config.yaml')), printed);
+    assert.match(printed, /"command":"node"/);
+    assert.ok(printed.includes(JSON.stringify(path.join(starter, 'config.yaml'))), printed);
+    assert.match(printed, /\{"servers":\{"my-tools":\{"type":"stdio","command":"node"/, 'the VS Code format too');
   });
 
   it("passes its own test (node --test in the starter directory)", async () => {

@@ -104,7 +104,7 @@ describe('reloading the config: live settings, restart-required ones, refused re
     await assert.rejects(one.callTool({ name: 'two_tool', arguments: {} }).then((r) => (r.isError ? Promise.reject(new Error(textOf(r))) : r)), /two_tool/);
     await waitFor(() => counts.tools === 1, 'tools/list_changed');
     assert.equal(textOf(await one.callTool({ name: 'one_tool', arguments: {} })), 'one v1', 'the session of a kept key goes on, at /mcp still');
-    await waitFor(() => /"level":"debug","time":"\d{4}-[^\n]*"msg":"tool call"/.test(server.stderr()), 'debug lines, in the pretty format, after the reload');
+    await waitFor(() => /^\d\d:\d\d:\d\d\.\d{3} DEBUG tool call /m.test(server.stderr()), 'debug lines, in the pretty format, after the reload');
 
     for (const setting of ['storage.sweepIntervalSeconds', 'transport.endpoint']) assert.match(server.stderr(), new RegExp(`restart required: ${setting.replace('.', '\\.')}`));
     const view = (await (await get('/admin/config', ADMIN)).json()) as { config: { transport: { endpoint: string }; tools: { disabled: string[] } } };
@@ -122,7 +122,8 @@ describe('reloading the config: live settings, restart-required ones, refused re
 
   it('broken YAML, an invalid value and a broken module are refused whole (422) and the running version stays; a later good reload works', async () => {
     const client = await connect(KEY_ONE, 'modern');
-    const good = configYaml({ disabled: ['two_tool'], level: 'debug', format: 'pretty', keys: [KEY_ONE, KEY_THREE], endpoint: '/other', sweep: 30 });
+    // back to JSON lines, which the rest of this file reads
+    const good = configYaml({ disabled: ['two_tool'], level: 'debug', keys: [KEY_ONE, KEY_THREE], endpoint: '/other', sweep: 30 });
 
     await write('config.yaml', `${good}tools:\n  disabled: [oops\n`);
     let { status, report } = await adminReload();

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { packageRoot } from '../version.js';
+import { serverName, stdioSnippets } from './client-config.js';
 
 const TEMPLATE_DIR = path.join(packageRoot, 'templates', 'init');
 /** Files a fresh repository often has already: kept as they are rather than refusing the directory. */
@@ -10,18 +11,15 @@ const KEPT_IF_PRESENT = new Set(['README.md', '.gitignore']);
 /** Written from code rather than copied: they depend on where the directory is (npm also drops a packed .gitignore). */
 function generatedFiles(target: string): Record<string, string> {
   const packageJson = {
-    name: packageName(path.basename(target)),
+    name: serverName(target),
     version: '0.1.0',
     private: true,
     type: 'module',
-    scripts: { start: 'mcp-server', test: 'node --test' },
+    scripts: { start: 'mcp-server', dev: 'mcp-server dev', test: 'node --test' },
     devDependencies: { 'mcp-server': `file:${path.relative(target, packageRoot).split(path.sep).join('/') || '.'}` },
   };
   return { 'package.json': `${JSON.stringify(packageJson, null, 2)}\n`, '.gitignore': 'node_modules/\n.data/\n' };
 }
-
-/** An npm package name from a directory name. */
-const packageName = (name: string) => name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+|-+$/g, '') || 'my-mcp-tools';
 
 /**
  * `mcp-server init [dir]`: writes a starter tools directory (a tool, a resource, a prompt, a test,
@@ -60,7 +58,6 @@ async function linkPackage(target: string): Promise<boolean> {
 
 function nextSteps(target: string, typed: string, linked: boolean, kept: string[]): string {
   const binary = path.join(target, 'node_modules', 'mcp-server', 'bin', 'mcp-server');
-  const client = { mcpServers: { [packageName(path.basename(target))]: { command: 'node', args: [binary, '--config', path.join(target, 'config.yaml')] } } };
   return [
     `Wrote a starter tools directory in ${target}`,
     ...(kept.length > 0 ? [`(kept the existing ${kept.join(' and ')})`] : []),
@@ -68,10 +65,11 @@ function nextSteps(target: string, typed: string, linked: boolean, kept: string[
     '',
     `  cd ${typed}`,
     '  npm test        # the modules served in-process, called through an MCP client',
+    '  npm run dev     # serve them on http://127.0.0.1:8000/mcp, reloading on every change (mcp-server dev)',
     '  npm start       # serve them over stdio',
     '',
-    'Client config (Claude Desktop, Cursor, VS Code):',
-    JSON.stringify(client, null, 2),
+    'A client that starts the server itself (over stdio):',
+    ...stdioSnippets(serverName(target), { command: 'node', args: [binary, '--config', path.join(target, 'config.yaml')] }),
     '',
   ].join('\n');
 }

@@ -1,4 +1,5 @@
 import { CommanderError } from 'commander';
+import { dev } from './dev.js';
 import { init } from './init.js';
 import { buildProgram, type CliOptions, type Subcommand } from './program.js';
 import { isServing, runAction } from './run-action.js';
@@ -27,7 +28,8 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : USAGE_ERROR;
     throw error;
   }
-  if (subcommand) return init(subcommand.dir);
+  if (subcommand?.name === 'init') return init(subcommand.dir);
+  if (subcommand?.name === 'dev') return dev(subcommand.dir, subcommand.options);
   return runAction(program.opts<CliOptions>());
 }
 

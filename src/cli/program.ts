@@ -1,7 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { canonicalEnumValue } from '../config/enums.js';
-import { logLevels, logLevelSynonyms, storageTypes, transportTypes } from '../config/schema.js';
+import { logFormats, logLevels, logLevelSynonyms, storageTypes, transportTypes } from '../config/schema.js';
 import { serverVersion } from '../version.js';
+import type { DevOptions } from './dev.js';
 
 export interface CliOptions {
   config?: string;
@@ -12,6 +13,7 @@ export interface CliOptions {
   storage?: string;
   dataDir?: string;
   logLevel?: string;
+  logFormat?: string;
   sslKeyfile?: string;
   sslCertfile?: string;
   watch?: boolean;
@@ -58,8 +60,8 @@ function positiveSeconds(value: string): string {
   return value;
 }
 
-/** A command given by name (`mcp-server init DIR`) instead of flags. */
-export type Subcommand = { name: 'init'; dir: string };
+/** A command given by name (`mcp-server init DIR`, `mcp-server dev DIR`) instead of flags. */
+export type Subcommand = { name: 'init'; dir: string } | { name: 'dev'; dir: string; options: DevOptions };
 
 /**
  * The command line. Flags parse to raw strings; config loading owns their meaning. A subcommand is
@@ -78,6 +80,7 @@ export function buildProgram(onSubcommand: (command: Subcommand) => void = () =>
     .addOption(choice('--storage <engine>', 'storage engine', storageTypes))
     .option('--data-dir <dir>', 'data directory (default ./data)')
     .addOption(choice('--log-level <level>', 'log level (any case)', logLevels, logLevelSynonyms))
+    .addOption(choice('--log-format <format>', 'json lines, or pretty lines for people (logging.format)', logFormats))
     .option('--ssl-keyfile <file>', 'PEM private key: serve HTTPS (with --ssl-certfile)')
     .option('--ssl-certfile <file>', 'PEM certificate chain: serve HTTPS (with --ssl-keyfile)')
     .option('--watch', 'reload when a module file or the config file changes (module development)')
@@ -99,6 +102,8 @@ export function buildProgram(onSubcommand: (command: Subcommand) => void = () =>
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)
     .helpCommand(false)
+    // `mcp-server dev --port N`: options after a command name are that command's
+    .enablePositionalOptions()
     // without a subcommand, the flags are the command (main runs it)
     .action(() => undefined);
   program
@@ -106,5 +111,13 @@ export function buildProgram(onSubcommand: (command: Subcommand) => void = () =>
     .description('write a starter tools directory (a tool, a resource, a prompt, a test, config.yaml, package.json) that serves and passes its test at once')
     .argument('[dir]', 'directory to write (created if missing; must not hold the starter files yet)', '.')
     .action((dir: string) => onSubcommand({ name: 'init', dir }));
+  program
+    .command('dev')
+    .description('serve a tools directory over Streamable HTTP for development: reloads on every change, pretty logs, prints the URL and client configs')
+    .argument('[dir]', "tools directory (its config.yaml is used when it has one)", '.')
+    .option('-p, --port <number>', 'port to listen on (default 8000)', portNumber)
+    .option('--host <address>', 'address to bind (default 127.0.0.1)')
+    .option('-c, --config <file>', 'config file (default: <dir>/config.yaml when present)')
+    .action((dir: string, options: DevOptions) => onSubcommand({ name: 'dev', dir, options }));
   return program;
 }

@@ -4,6 +4,7 @@ import { formatCleanConfig } from '../config/print-clean.js';
 import { formatWarnings } from '../config/problems.js';
 import type { Config } from '../config/schema.js';
 import type { LoadConfigOptions } from '../config/types.js';
+import type { Host } from '../server/host.js';
 import { logConfigWarnings } from './config-warnings.js';
 import type { CliOptions } from './program.js';
 import { profileOptions, startProfiles } from './profiles.js';
@@ -23,8 +24,15 @@ const FLAG_OF: Record<(typeof ACTIONS)[number], string> = {
   migrate: '--migrate',
 };
 
+export interface ActionContext {
+  /** Where relative paths and the default ./config.yaml are looked up (default: the working directory). */
+  cwd?: string;
+  /** Called once a server is up (mcp-server dev prints where it listens). */
+  onServing?: (host: Host) => void;
+}
+
 /** Checks flag combinations, loads the config, and runs the one action the flags ask for. */
-export async function runAction(options: CliOptions): Promise<number> {
+export async function runAction(options: CliOptions, context: ActionContext = {}): Promise<number> {
   const usage = usageProblem(options);
   if (usage) {
     process.stderr.write(`mcp-server: ${usage}\n`);
@@ -33,7 +41,7 @@ export async function runAction(options: CliOptions): Promise<number> {
   const loadOptions: LoadConfigOptions = {
     ...(options.config ? { configPath: options.config } : {}),
     env: process.env,
-    cwd: process.cwd(),
+    cwd: context.cwd ?? process.cwd(),
     flags: {
       transport: options.transport,
       host: options.host,
@@ -42,6 +50,7 @@ export async function runAction(options: CliOptions): Promise<number> {
       storage: options.storage,
       dataDir: options.dataDir,
       logLevel: options.logLevel ?? (options.debug ? 'debug' : undefined),
+      logFormat: options.logFormat,
       sslKeyfile: options.sslKeyfile,
       sslCertfile: options.sslCertfile,
       watch: options.watch,
@@ -73,7 +82,7 @@ export async function runAction(options: CliOptions): Promise<number> {
   const profiles = await startProfiles(profileOptions(options));
   try {
     // a reload reads the file and the environment again, with these same flags
-    return await serve(loaded, () => loadConfig(loadOptions));
+    return await serve(loaded, () => loadConfig(loadOptions), context.onServing);
   } finally {
     await profiles.finish();
   }

@@ -20,7 +20,7 @@ const ACTIONS: Record<Wired, (host: Host) => void> = {
  * Runs the server until a signal or the client (stdio) ends it; resolves with the exit code.
  * Signals that arrive while it starts are acted on once it is up.
  */
-export async function serve(loaded: LoadedConfig, reread: () => ConfigResult): Promise<number> {
+export async function serve(loaded: LoadedConfig, reread: () => ConfigResult, onReady: (host: Host) => void = () => undefined): Promise<number> {
   let host: Host | undefined;
   const early = new Set<Wired>();
   for (const signal of Object.keys(ACTIONS) as Wired[]) {
@@ -29,6 +29,7 @@ export async function serve(loaded: LoadedConfig, reread: () => ConfigResult): P
     else process.on(signal, act);
   }
   host = await startHost({ loaded, reread });
+  onReady(host);
   for (const signal of early) ACTIONS[signal](host);
   return host.done;
 }

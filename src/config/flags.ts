@@ -10,6 +10,7 @@ export const CONFIG_FLAGS: Readonly<Record<keyof ConfigFlags, OverrideTarget & {
   storage: { flag: '--storage', path: ['storage', 'type'], kind: 'string' },
   dataDir: { flag: '--data-dir', path: ['storage', 'dataDir'], kind: 'string' },
   logLevel: { flag: '--log-level', path: ['logging', 'level'], kind: 'string' },
+  logFormat: { flag: '--log-format', path: ['logging', 'format'], kind: 'string' },
   sslKeyfile: { flag: '--ssl-keyfile', path: ['transport', 'tls', 'keyFile'], kind: 'string' },
   sslCertfile: { flag: '--ssl-certfile', path: ['transport', 'tls', 'certFile'], kind: 'string' },
   watch: { flag: '--watch', path: ['tools', 'watch'], kind: 'switch' },

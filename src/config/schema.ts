@@ -28,6 +28,7 @@ const eventBytes = z.number().int().min(1024).max(2 ** 40);
 export const transportTypes = ['stdio', 'sse', 'http-stream'] as const;
 export const storageTypes = ['lowdb', 'lancedb', 'duckdb'] as const;
 export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export const logFormats = ['json', 'pretty'] as const;
 /** Level names other tools (Python's logging among them) use for ours. */
 export const logLevelSynonyms = { warning: 'warn', critical: 'fatal' } as const;
 
@@ -243,7 +244,7 @@ const toolsSchema = z
 const loggingSchema = z
   .strictObject({
     level: looseEnum(logLevels, logLevelSynonyms).default('info').describe('trace | debug | info | warn | error | fatal | silent (any case).'),
-    format: looseEnum(['json', 'pretty']).default('json').describe('json lines, or human-readable pretty lines.'),
+    format: looseEnum(logFormats).default('json').describe('json lines, or human-readable pretty lines (time, level, message, fields).'),
     file: z.string().min(1).optional().describe('Append logs to this file instead of stderr; reopened on SIGHUP (log rotation).'),
   })
   .prefault({});

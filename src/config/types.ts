@@ -9,6 +9,7 @@ export interface ConfigFlags {
   storage?: string;
   dataDir?: string;
   logLevel?: string;
+  logFormat?: string;
   sslKeyfile?: string;
   sslCertfile?: string;
   /** --watch: present means on. */

@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { logFileDestination } from './log-file.js';
+import { prettyDestination } from './pretty-lines.js';
 
 export type { Logger };
 
@@ -13,12 +14,15 @@ export interface LoggerOptions {
 let stderr: DestinationStream | undefined;
 
 /**
- * Logs go to stderr (under stdio, stdout belongs to the protocol), or to `logging.file`.
+ * Logs go to stderr (under stdio, stdout belongs to the protocol), or to `logging.file`: JSON lines,
+ * or (`pretty`) lines for people, coloured on a terminal unless NO_COLOR is set.
  * Secrets are redacted by path wherever they could appear in a logged object.
  */
 export function createLogger(options: LoggerOptions): Logger {
   stderr ??= pino.destination({ fd: 2, sync: true });
-  const destination = options.file ? logFileDestination(options.file) : stderr;
+  const target = options.file ? logFileDestination(options.file) : stderr;
+  const color = !options.file && process.stderr.isTTY === true && !process.env.NO_COLOR;
+  const destination = options.format === 'pretty' ? prettyDestination(target, color) : target;
   return pino(
     {
       level: options.level,
@@ -27,12 +31,6 @@ export function createLogger(options: LoggerOptions): Logger {
         paths: ['apiKey', 'apiKeys', '*.apiKeys', '*.*.apiKeys', 'adminKeys', '*.adminKeys', '*.*.adminKeys', 'authorization', 'headers.authorization', 'requestStateSecret', '*.requestStateSecret'],
         censor: '[redacted]',
       },
-      ...(options.format === 'pretty'
-        ? {
-            formatters: { level: (label: string) => ({ level: label }) },
-            timestamp: pino.stdTimeFunctions.isoTime,
-          }
-        : {}),
     },
     destination,
   );

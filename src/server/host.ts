@@ -44,6 +44,8 @@ export interface HostOptions {
 
 export interface Host {
   readonly runtime: Runtime;
+  /** Where the HTTP transports listen (`http://127.0.0.1:8000`); undefined under stdio. */
+  readonly url: string | undefined;
   /** Resolves with the exit code once the server stopped. */
   readonly done: Promise<number>;
   /** The one reload path; reloads run one at a time and overlapping requests share a run. */
@@ -223,7 +225,7 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
     { transport: config.transport.type, storage: openedStorage.engine, tools: serving.snapshot.tools.size, resources: serving.snapshot.resources.size + serving.snapshot.templates.size, prompts: serving.snapshot.prompts.size },
     'mcp-server ready',
   );
-  return { runtime, done, reload: runtime.reload, answerBackupRequests: () => void answerBackups(), close };
+  return { runtime, url: transport?.url, done, reload: runtime.reload, answerBackupRequests: () => void answerBackups(), close };
 }
 
 /** Start-up waits at most this long for upstreams: a client starting the server may give up on a slow initialize. */

@@ -5,6 +5,8 @@ import type { Logger } from '../observability/logger.js';
 import { claimStdout, serveOverStdio } from './stdio.js';
 
 export interface TransportHandle {
+  /** Where an HTTP transport listens (`http://127.0.0.1:8000`); none for stdio. */
+  readonly url?: string;
   close(): Promise<void>;
 }
 
