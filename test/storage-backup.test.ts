@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as tar from 'tar';
 import { silentLogger } from '../src/observability/logger.js';
+import { formatStorageResult } from '../src/cli/storage-report.js';
 import { runBackup, runRestore } from '../src/storage/commands.js';
 import type { EngineName, Storage, StoredDocument } from '../src/storage/types.js';
 import { ENGINES, fullConfig, open, tempDir } from './helpers/storage-temp.js';
@@ -44,7 +45,9 @@ describe('storage backup and restore', () => {
       await storage.close();
       const archive = join(work, `${engine}.tar.gz`);
       const report = await runBackup(fullConfig(engine, dataDir), archive, silentLogger);
-      assert.ok(report.ok && report.lines.at(-1)!.includes(archive));
+      assert.deepEqual([report.archive, report.engine, report.writtenByServer], [archive, engine, undefined]);
+      assert.ok(report.collections.length > 0 && report.collections.every((c) => c.count > 0), JSON.stringify(report.collections));
+      assert.equal(formatStorageResult(report).at(-1), `wrote ${archive}`);
       archives.set(engine, archive);
     }
   });
@@ -55,7 +58,7 @@ describe('storage backup and restore', () => {
       it(`restores a ${from} backup into ${to}`, async () => {
         const dataDir = join(work, `restore-${from}-${to}`);
         const report = await runRestore(fullConfig(to, dataDir), archives.get(from)!, false, silentLogger);
-        assert.ok(report.ok);
+        assert.deepEqual([report.dryRun, report.source.engine, report.engine], [false, from, to]);
         const storage = await open(to, dataDir);
         try {
           const got = await snapshot(storage);
@@ -76,7 +79,8 @@ describe('storage backup and restore', () => {
     await storage.collection('old').put('x', 1);
     await storage.close();
     const report = await runRestore(fullConfig('lowdb', dataDir), archives.get('duckdb')!, false, silentLogger);
-    assert.ok(report.lines.some((l) => l.includes('kept the previous data')));
+    assert.ok(report.previous, 'the data from before is kept');
+    assert.ok(formatStorageResult(report).includes(`kept the previous data at ${report.previous}`));
     const previous = (await readdir(dataDir)).find((f) => f.startsWith('lowdb.previous-'));
     assert.ok(previous);
     assert.deepEqual(await readdir(join(dataDir, previous)), ['old.journal.jsonl'], 'the previous collection (journal only: one write, never compacted)');
@@ -174,7 +178,9 @@ describe('storage backup and restore', () => {
 
     it('dry run verifies and touches nothing', async () => {
       const report = await runRestore(fullConfig('lowdb', dataDir), archives.get('lancedb')!, true, silentLogger);
-      assert.ok(report.lines.at(-1)!.startsWith('dry run'));
+      assert.equal(report.dryRun, true);
+      assert.equal(report.previous, undefined);
+      assert.match(formatStorageResult(report).at(-1)!, /^dry run: would restore into .*; nothing was changed$/);
       assert.deepEqual((await readdir(dataDir)).sort(), ['lowdb', 'schema.json']);
     });
   });

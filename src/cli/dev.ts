@@ -3,13 +3,8 @@ import path from 'node:path';
 import type { Host } from '../server/host.js';
 import { packageRoot } from '../version.js';
 import { serverName, stdioSnippets, urlSnippets, type StdioLaunch } from './client-config.js';
+import type { DevOptions } from './program.js';
 import { runAction } from './run-action.js';
-
-export interface DevOptions {
-  port?: string;
-  host?: string;
-  config?: string;
-}
 
 /**
  * `mcp-server dev [dir]`: serves a tools directory over Streamable HTTP, reloading on every change

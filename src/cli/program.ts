@@ -2,7 +2,6 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { canonicalEnumValue } from '../config/enums.js';
 import { logFormats, logLevels, logLevelSynonyms, storageTypes, transportTypes } from '../config/schema.js';
 import { serverVersion } from '../version.js';
-import type { DevOptions } from './dev.js';
 
 export interface CliOptions {
   config?: string;
@@ -58,6 +57,13 @@ function portNumber(value: string): string {
 function positiveSeconds(value: string): string {
   if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) throw new InvalidArgumentError('must be a positive number of seconds.');
   return value;
+}
+
+/** `mcp-server dev`'s own options. */
+export interface DevOptions {
+  port?: string;
+  host?: string;
+  config?: string;
 }
 
 /** A command given by name (`mcp-server init DIR`, `mcp-server dev DIR`) instead of flags. */

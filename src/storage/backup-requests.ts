@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../observability/logger.js';
-import type { CommandReport } from './commands/report.js';
+import type { BackupResult } from './commands/report.js';
 import { writeFileAtomic } from './fs-util.js';
 import { StorageError } from './types.js';
 
@@ -21,12 +21,13 @@ interface BackupRequest {
   requestedBy: number;
 }
 
-type BackupResult = CommandReport | { ok: false; error: string };
+/** The result file: what the backup wrote, or why it failed. */
+type BackupAnswer = BackupResult | { error: string };
 
 const requestFile = (dir: string, id: string) => join(dir, `${id}.request.json`);
 const resultFile = (dir: string, id: string) => join(dir, `${id}.result.json`);
 
-export async function requestBackupFromOwner(dataDir: string, ownerPid: number, output: string): Promise<CommandReport> {
+export async function requestBackupFromOwner(dataDir: string, ownerPid: number, output: string): Promise<BackupResult> {
   const dir = join(dataDir, REQUESTS);
   await mkdir(dir, { recursive: true });
   const id = randomUUID();
@@ -36,10 +37,13 @@ export async function requestBackupFromOwner(dataDir: string, ownerPid: number, 
     process.kill(ownerPid, 'SIGUSR2');
     const deadline = Date.now() + WAIT_MS;
     while (Date.now() < deadline) {
-      const result = await readJson<BackupResult>(resultFile(dir, id));
-      if (result) {
-        if ('error' in result) throw new StorageError('IO', `the server (process ${ownerPid}) could not write the backup: ${result.error}`);
-        return { ok: result.ok, lines: [`the running server (process ${ownerPid}) wrote the backup from a consistent snapshot`, ...result.lines] };
+      const answer = await readJson<BackupAnswer>(resultFile(dir, id));
+      if (answer) {
+        if ('error' in answer) throw new StorageError('IO', `the server (process ${ownerPid}) could not write the backup: ${answer.error}`);
+        if (answer.command !== 'backup' || !Array.isArray(answer.collections)) {
+          throw new StorageError('IO', `the server (process ${ownerPid}) answered in a form this mcp-server does not read (another version?); check ${output}`);
+        }
+        return { ...answer, writtenByServer: ownerPid };
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
@@ -51,7 +55,7 @@ export async function requestBackupFromOwner(dataDir: string, ownerPid: number, 
 }
 
 /** Server side: answers every pending request with `backup(output)`. Requests are handled one at a time. */
-export async function answerBackupRequests(dataDir: string, backup: (output: string) => Promise<CommandReport>, log: Logger): Promise<void> {
+export async function answerBackupRequests(dataDir: string, backup: (output: string) => Promise<BackupResult>, log: Logger): Promise<void> {
   const dir = join(dataDir, REQUESTS);
   let names: string[];
   try {
@@ -64,14 +68,14 @@ export async function answerBackupRequests(dataDir: string, backup: (output: str
     const request = await readJson<BackupRequest>(requestFile(dir, id));
     if (!request || (await readJson(resultFile(dir, id)))) continue;
     log.info({ output: request.output, requestedBy: request.requestedBy }, 'writing a backup on request');
-    let result: BackupResult;
+    let answer: BackupAnswer;
     try {
-      result = await backup(request.output);
+      answer = await backup(request.output);
     } catch (error) {
       log.error({ err: error }, 'backup on request failed');
-      result = { ok: false, error: error instanceof Error ? error.message : String(error) };
+      answer = { error: error instanceof Error ? error.message : String(error) };
     }
-    await writeFileAtomic(resultFile(dir, id), JSON.stringify(result));
+    await writeFileAtomic(resultFile(dir, id), JSON.stringify(answer));
   }
 }
 

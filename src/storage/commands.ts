@@ -2,5 +2,5 @@
 export { runBackup } from './commands/backup.js';
 export { runMigrate } from './commands/migrate.js';
 export { runRepair } from './commands/repair.js';
-export type { CommandReport } from './commands/report.js';
+export type { BackupResult, CommandResult, MigrateResult, RepairFinding, RepairResult, RestoreResult } from './commands/report.js';
 export { runRestore } from './commands/restore.js';

@@ -9,7 +9,7 @@ import { storagePaths } from '../engines.js';
 import { liveOwner } from '../lock.js';
 import { openStorage } from '../open.js';
 import { StorageError, type Storage } from '../types.js';
-import type { CommandReport } from './report.js';
+import type { BackupResult } from './report.js';
 
 /**
  * Backs up every live document into a portable .tar.gz. When no process owns the data directory the
@@ -17,7 +17,7 @@ import type { CommandReport } from './report.js';
  * to write the archive from its open storage: the server holds every write at a barrier while it
  * exports, so the archive is one consistent snapshot, and the server keeps serving reads meanwhile.
  */
-export async function runBackup(config: Config, output: string, log: Logger): Promise<CommandReport> {
+export async function runBackup(config: Config, output: string, log: Logger): Promise<BackupResult> {
   const target = resolve(output);
   const paths = storagePaths(config.storage);
   let storage: Storage;
@@ -36,7 +36,7 @@ export async function runBackup(config: Config, output: string, log: Logger): Pr
 }
 
 /** Writes the archive from an open storage, inside one snapshot (writes wait until it is done). */
-export async function backupStorage(storage: Storage, target: string, dataDir: string): Promise<CommandReport> {
+export async function backupStorage(storage: Storage, target: string, dataDir: string): Promise<BackupResult> {
   const staging = await mkdtemp(join(dirname(target), `.${basename(target)}.tmp-`));
   try {
     const manifest: Manifest = {
@@ -54,15 +54,7 @@ export async function backupStorage(storage: Storage, target: string, dataDir: s
     const partial = `${target}.tmp-${process.pid}`;
     await packArchive(staging, manifest, partial);
     await rename(partial, target);
-    const total = manifest.collections.reduce((n, c) => n + c.count, 0);
-    return {
-      ok: true,
-      lines: [
-        `backed up ${total} documents in ${manifest.collections.length} collections from ${dataDir} (${storage.engine})`,
-        ...manifest.collections.map((c) => `  ${c.name}: ${c.count}`),
-        `wrote ${target}`,
-      ],
-    };
+    return { command: 'backup', archive: target, dataDir, engine: storage.engine, collections: manifest.collections.map(({ name, count }) => ({ name, count })) };
   } finally {
     await rm(staging, { recursive: true, force: true });
   }

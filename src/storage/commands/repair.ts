@@ -9,7 +9,7 @@ import { dataDirTarget, engineTarget, lockStorage } from '../lock.js';
 import { TAKEOVER_SUFFIX, isStale, readLockFile, removeStaleLock, type LockTarget } from '../lock-file.js';
 import { readSchemaVersion, CURRENT_SCHEMA_VERSION } from '../schema-version.js';
 import { StorageError } from '../types.js';
-import type { CommandReport } from './report.js';
+import type { RepairFinding, RepairResult } from './report.js';
 
 async function walk(dir: string, depth: number): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
@@ -23,73 +23,71 @@ async function walk(dir: string, depth: number): Promise<string[]> {
 }
 
 /** Removes a stale or unreadable lock (and takeover guards left by dead processes); refuses a live one. */
-async function repairLock(label: string, target: LockTarget, lines: string[], log: Logger): Promise<void> {
+async function repairLock(area: 'lock' | 'engine lock', target: LockTarget, findings: RepairFinding[], log: Logger): Promise<void> {
   const { path } = target;
   for (let guard = `${path}${TAKEOVER_SUFFIX}`, depth = 0; depth < 3; guard += TAKEOVER_SUFFIX, depth++) {
     const info = await readLockFile(guard);
     if (info === 'unreadable' || (info && isStale(info))) {
       await rm(guard, { force: true });
-      lines.push(`${label}: removed ${guard}, left by a process that died while taking over a stale lock`);
+      findings.push({ area, message: `removed ${guard}, left by a process that died while taking over a stale lock` });
     }
   }
   const info = await readLockFile(path);
-  if (info === undefined) return void lines.push(`${label}: free`);
+  if (info === undefined) return void findings.push({ area, message: 'free' });
   if (info === 'unreadable') {
     await rm(path, { force: true });
-    return void lines.push(`${label}: found an unreadable lock file ${path}; removed it`);
+    return void findings.push({ area, message: `found an unreadable lock file ${path}; removed it` });
   }
   if (!isStale(info)) {
     const why = info.hostname === hostname() ? target.describe(info) : `${target.describe(info)} (another host: cannot check that process)`;
     throw new StorageError('LOCKED', `cannot repair: ${why}`);
   }
   await removeStaleLock(path, info, log);
-  lines.push(`${label}: found a stale lock of process ${info.pid} (started ${info.startedAt}), which no longer runs; removed it`);
+  findings.push({ area, message: `found a stale lock of process ${info.pid} (started ${info.startedAt}), which no longer runs; removed it` });
 }
 
 /** Checks the selected engine's data and repairs what is safe to repair; never deletes user data. */
-export async function runRepair(config: Config, log: Logger): Promise<CommandReport> {
+export async function runRepair(config: Config, log: Logger): Promise<RepairResult> {
   const { dataDir, enginePath } = storagePaths(config.storage);
-  const lines: string[] = [`checking ${dataDir} (${config.storage.type}, ${enginePath})`];
-  let ok = true;
-  await repairLock('lock', dataDirTarget(dataDir), lines, log);
-  await repairLock('engine lock', await engineTarget(enginePath), lines, log);
+  const findings: RepairFinding[] = [];
+  await repairLock('lock', dataDirTarget(dataDir), findings, log);
+  await repairLock('engine lock', await engineTarget(enginePath), findings, log);
   const lock = await lockStorage({ dataDir, enginePath }, log);
   try {
     for (const temp of new Set([...(await walk(dataDir, 3)), ...(await walk(enginePath, 3))])) {
       await rm(temp, { recursive: true, force: true });
-      lines.push(`temp: removed leftover ${temp}`);
+      findings.push({ area: 'temp', message: `removed leftover ${temp}` });
     }
     for (const entry of await readdir(dirname(enginePath)).catch(() => [] as string[])) {
       const path = join(dirname(enginePath), entry);
       if (entry.startsWith(`${basename(enginePath)}.restore-`)) {
         await rm(path, { recursive: true, force: true });
-        lines.push(`restore: removed the unfinished restore ${path} (the backup it came from is untouched)`);
+        findings.push({ area: 'restore', message: `removed the unfinished restore ${path} (the backup it came from is untouched)` });
       } else if (entry.startsWith(`${basename(enginePath)}.previous-`)) {
-        lines.push(`restore: kept ${path}, the data before a restore; delete it once you no longer need it`);
+        findings.push({ area: 'restore', message: `kept ${path}, the data before a restore; delete it once you no longer need it` });
       }
     }
     const version = await readSchemaVersion(dataDir, enginePath);
     if (version !== undefined && version !== CURRENT_SCHEMA_VERSION) {
-      ok = false;
-      lines.push(`schema: version ${version}, this mcp-server uses ${CURRENT_SCHEMA_VERSION}; run --migrate (older) or upgrade (newer)`);
+      findings.push({ area: 'schema', message: `version ${version}, this mcp-server uses ${CURRENT_SCHEMA_VERSION}; run --migrate (older) or upgrade (newer)`, problem: true });
     } else {
-      lines.push(`schema: version ${version ?? `${CURRENT_SCHEMA_VERSION} (new directory)`}`);
+      findings.push({ area: 'schema', message: `version ${version ?? `${CURRENT_SCHEMA_VERSION} (new directory)`}` });
     }
-    const engineOk = await repairEngine(config, enginePath, lines);
-    return { ok: ok && engineOk, lines };
+    await repairEngine(config, enginePath, findings);
+    return { command: 'repair', dataDir, engine: config.storage.type, enginePath, findings };
   } finally {
     await lock.release();
   }
 }
 
-async function repairEngine(config: Config, enginePath: string, lines: string[]): Promise<boolean> {
+async function repairEngine(config: Config, enginePath: string, findings: RepairFinding[]): Promise<void> {
   if (config.storage.type === 'lowdb') {
     const { repairLowdbFiles } = await import('../lowdb/check.js');
     const { problems, repaired } = await repairLowdbFiles(enginePath);
-    for (const line of repaired) lines.push(`lowdb: ${line}`);
-    for (const problem of problems) lines.push(`lowdb: ${problem} (left in place; restore it from a backup or move it away)`);
-    if (problems.length === 0 && repaired.length === 0) lines.push('lowdb: every collection file is readable');
-    return problems.length === 0;
+    for (const message of repaired) findings.push({ area: 'lowdb', message });
+    for (const problem of problems) findings.push({ area: 'lowdb', message: `${problem} (left in place; restore it from a backup or move it away)`, problem: true });
+    if (problems.length === 0 && repaired.length === 0) findings.push({ area: 'lowdb', message: 'every collection file is readable' });
+    return;
   }
   const backend = await openBackend(config.storage.type, backendOptions(config.storage, enginePath));
   try {
@@ -97,14 +95,13 @@ async function repairEngine(config: Config, enginePath: string, lines: string[])
       const lance = backend as import('../lancedb/backend.js').LanceBackend;
       for (const name of await backend.listCollections()) {
         const stats = await lance.compact(name);
-        lines.push(`lancedb: ${name}: compacted (${stats?.compaction.fragmentsRemoved ?? 0} fragments merged), removed ${stats?.prune.oldVersionsRemoved ?? 0} old versions`);
+        findings.push({ area: 'lancedb', message: `${name}: compacted (${stats?.compaction.fragmentsRemoved ?? 0} fragments merged), removed ${stats?.prune.oldVersionsRemoved ?? 0} old versions` });
       }
     }
     if ('checkpoint' in backend) {
       await (backend as import('../duckdb/backend.js').DuckBackend).checkpoint();
-      lines.push('duckdb: checkpoint written');
+      findings.push({ area: 'duckdb', message: 'checkpoint written' });
     }
-    return true;
   } finally {
     await backend.close();
   }

@@ -8,7 +8,7 @@ import { backendOptions, openBackend, storagePaths } from '../engines.js';
 import { lockStorage } from '../lock.js';
 import { writeSchemaFile } from '../schema-version.js';
 import { BackendStorage } from '../storage.js';
-import type { CommandReport } from './report.js';
+import type { RestoreResult } from './report.js';
 
 const exists = (path: string) => stat(path).then(() => true, () => false);
 const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
@@ -18,18 +18,22 @@ const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
  * the new data is then built in a directory next to the engine's, and swapped in with two renames. The
  * previous data stays at `<path>.previous-<time>` (delete it yourself once satisfied).
  */
-export async function runRestore(config: Config, input: string, dryRun: boolean, log: Logger): Promise<CommandReport> {
+export async function runRestore(config: Config, input: string, dryRun: boolean, log: Logger): Promise<RestoreResult> {
   const archive = resolve(input);
   const { dataDir, enginePath } = storagePaths(config.storage);
   const work = await mkdtemp(join(tmpdir(), 'mcp-restore-'));
   try {
     const manifest = await extractAndVerify(archive, work);
-    const total = manifest.collections.reduce((n, c) => n + c.count, 0);
-    const summary = [
-      `verified ${archive}: ${total} documents in ${manifest.collections.length} collections (from ${manifest.engine}, mcp-server ${manifest.serverVersion}, ${manifest.createdAt})`,
-      ...manifest.collections.map((c) => `  ${c.name}: ${c.count}`),
-    ];
-    if (dryRun) return { ok: true, lines: [...summary, `dry run: would restore into ${enginePath} (${config.storage.type}); nothing was changed`] };
+    const { engine, serverVersion, createdAt } = manifest;
+    const result: RestoreResult = {
+      command: 'restore',
+      archive,
+      source: { engine, serverVersion, createdAt, collections: manifest.collections.map(({ name, count }) => ({ name, count })) },
+      engine: config.storage.type,
+      enginePath,
+      dryRun,
+    };
+    if (dryRun) return result;
 
     await mkdir(dataDir, { recursive: true });
     const lock = await lockStorage({ dataDir, enginePath }, log);
@@ -41,16 +45,13 @@ export async function runRestore(config: Config, input: string, dryRun: boolean,
       } finally {
         await storage.close();
       }
-      const lines = [...summary];
       if (await exists(enginePath)) {
-        const previous = `${enginePath}.previous-${stamp()}`;
-        await rename(enginePath, previous);
-        lines.push(`kept the previous data at ${previous}`);
+        result.previous = `${enginePath}.previous-${stamp()}`;
+        await rename(enginePath, result.previous);
       }
       await rename(building, enginePath);
       await writeSchemaFile(dataDir, config.storage.type);
-      lines.push(`restored into ${enginePath} (${config.storage.type})`);
-      return { ok: true, lines };
+      return result;
     } catch (error) {
       await rm(building, { recursive: true, force: true });
       throw error;
