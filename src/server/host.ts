@@ -26,6 +26,7 @@ import { createRequestState } from './request-state.js';
 import type { Runtime } from './runtime.js';
 import { startWarnings } from './start-warnings.js';
 import { TaskStore } from './tasks/store.js';
+import { checkToolsCallDispatch } from './tools-call-dispatch.js';
 import { ConfiguredWatcher } from './watch.js';
 import { timerDelay } from '../timers.js';
 
@@ -62,6 +63,8 @@ export interface Host {
  * running finish on the version they began with and open connections stay open.
  */
 export async function startHost({ loaded, reread, transport: serveOver }: HostOptions): Promise<Host> {
+  // an SDK whose private dispatch changed would serve without tasks and the requestState guard: refuse
+  checkToolsCallDispatch();
   const logger = createReconfigurableLogger(loaded.config.logging);
   const { log } = logger;
   // a stray error from module code is survived; any other ends the server (once it is up) with exit 1

@@ -31,7 +31,7 @@ const taskSupport = (tool: LoadedTool | undefined) => {
  * Call after the definitions are registered and before connecting.
  */
 export function installTasks(server: McpServer, runtime: Runtime): void {
-  const routed = wrapToolsCall(server, (callTool) => async (message, request) => {
+  wrapToolsCall(server, (callTool) => async (message, request) => {
     const name = (message.params as { name?: unknown } | undefined)?.name;
     const tool = typeof name === 'string' ? runtime.registry().tools.get(name) : undefined;
     const support = taskSupport(tool);
@@ -42,7 +42,6 @@ export function installTasks(server: McpServer, runtime: Runtime): void {
     }
     return callAsTask(runtime, tool, message, request);
   });
-  if (!routed) return; // no tools (so nothing to run as a task), or an SDK whose dispatch we do not know
   server.server.registerCapabilities({ extensions: { [TASKS_EXTENSION]: {} } });
 
   const taskFor = (taskId: string, request: ServerContext): Task => {
