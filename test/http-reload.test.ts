@@ -74,3 +74,26 @@ for (const [transport, kind] of [
     });
   });
 }
+
+const announce = `export default { name: 'announce', description: 'Tells clients a resource changed and the prompt list changed',
+  run: (_args, ctx) => { ctx.notify.resourceUpdated('test://a'); ctx.notify.resourceUpdated('test://unwatched'); ctx.notify.listChanged('prompts'); return 'told'; } };\n`;
+
+for (const [transport, kind] of [
+  ['http-stream', 'legacy'],
+  ['http-stream', 'modern'],
+  ['sse', 'sse'],
+] as const) {
+  it(`a module's ctx.notify reaches an open ${kind} client over ${transport} through the one event bus, for what it subscribed to only`, async (t) => {
+    const server = await startHttpServer({ transport, modules: { 'announce.mjs': announce, 'res.mjs': resource + prompt } });
+    t.after(() => server.stop());
+    const client = await connectClient(server, kind as HttpClientKind);
+    t.after(() => client.close());
+    const counts = countChanges(client);
+    if (kind === 'modern') await listenToEverything(client, ['test://a']);
+    else await client.subscribeResource({ uri: 'test://a' });
+    assert.deepEqual((await client.callTool({ name: 'announce', arguments: {} })).content, [{ type: 'text', text: 'told' }]);
+    await waitFor(() => counts.prompts === 1 && counts.updated.length === 1, 'the notifications');
+    await sleep(300);
+    assert.deepEqual({ ...counts }, { tools: 0, resources: 0, prompts: 1, updated: ['test://a'] });
+  });
+}

@@ -15,7 +15,7 @@ import { prepareTransport, startTransport, type TransportHandle } from '../trans
 import { serverVersion } from '../version.js';
 import { backupAnswerer } from './backup-on-request.js';
 import { CoalescingRunner } from './coalescing-runner.js';
-import { ServerEvents } from './events.js';
+import { createEventBus, publishChange, type RegistryChange } from './events.js';
 import { LiveServers } from './live-servers.js';
 import { loadRegistry } from './load-registry.js';
 import { WorkerIsolation } from './isolation/worker-isolation.js';
@@ -75,12 +75,12 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
   const metrics = createMetrics({ processMetrics: !serveOver });
   // upstreams start first: their processes come up while storage opens and modules load
   let refreshUpstreams = (): void => undefined;
-  const events = new ServerEvents();
+  const events = createEventBus(log);
   const upstreams = new Upstreams({
     log,
     version: serverVersion,
     onChange: () => refreshUpstreams(),
-    onResourceUpdated: (uri) => events.emit({ type: 'resourceUpdated', uri }),
+    onResourceUpdated: (uri) => events.publish({ kind: 'resource_updated', uri }),
   });
   upstreams.apply(loaded.config.upstreams);
   upstreams.metrics.registerIn(metrics.registry);
@@ -132,8 +132,14 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
     upstreams,
     workers: () => workers.stats(),
   };
-  runtime.events.on((event) => runtime.live.handle(event));
-  runtime.events.on((event) => event.type === 'reloaded' && runtime.tasks.resize(taskLimits(runtime.config)));
+  runtime.events.subscribe((event) => runtime.live.notify(event));
+  /** After a swap: live servers take the new registrations, then every client hears what changed, then the task store and the transport apply new settings. */
+  const announce = (change: RegistryChange) => {
+    runtime.live.reload(change);
+    publishChange(runtime.events, change);
+    runtime.tasks.resize(taskLimits(runtime.config));
+    transport?.reloaded?.();
+  };
   const answerBackups = backupAnswerer(config, openedStorage, log);
 
   const watcher = new ConfiguredWatcher(() => void runtime.reload('watch'), log);
@@ -182,7 +188,7 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
       logger.reconfigure(serving.loaded.config.logging);
       workers.configure(serving.loaded.config);
       reloadMetrics.generation.set(serving.generation);
-      runtime.events.emit({ type: 'reloaded', change: prepared.change });
+      announce(prepared.change);
       upstreams.apply(serving.loaded.config.upstreams);
       await watcher.follow(serving.loaded).catch((error: unknown) => log.warn({ err: error }, 'watching for changes failed'));
     } else if (prepared.report.result === 'applied') {
@@ -201,7 +207,7 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
     const previous = serving.snapshot;
     serving = prepared.next;
     reloadMetrics.generation.set(serving.generation);
-    runtime.events.emit({ type: 'reloaded', change: prepared.change });
+    announce(prepared.change);
     for (const line of serving.snapshot.skipped) if (!previous.skipped.includes(line)) log.warn(line);
     const report = { ...prepared.report, durationMs: Math.round(performance.now() - started) };
     reloadMetrics.reloads.inc({ trigger: 'upstream', result: report.result });

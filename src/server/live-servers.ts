@@ -1,8 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import type { LoadedDefinition } from '../modules/normalize.js';
 import type { RegistrySnapshot } from '../modules/registry.js';
-import type { ListName } from '../modules/snapshot-diff.js';
-import type { RegistryChange, ServerEvent } from './events.js';
+import { listOf, type RegistryChange, type ServerEvent } from './events.js';
 import { servedResource } from './served-resource.js';
 
 /** What registering a definition returns: the SDK's handle, which can take it back. */
@@ -33,6 +32,8 @@ const SEND_LIST_CHANGED = { tools: 'sendToolListChanged', resources: 'sendResour
 export class ServerRegistrations {
   private readonly registered = new Map<string, Registered>();
   private muted = false;
+  /** Subscribed URIs a reload removed: the subscription ends with the update that tells the client. */
+  private readonly ending = new Set<string>();
 
   /** URIs this connection's client subscribed to (resources/subscribe, 2025 clients). */
   subscriptions: Set<string> = new Set();
@@ -63,7 +64,13 @@ export class ServerRegistrations {
     }
   }
 
-  /** Brings the server up to a reload's snapshot and tells its client once per changed list. */
+  /**
+   * Brings the server up to a reload's snapshot without a word: the reload's change is published on
+   * the event bus next, which tells the client once per changed list and about the fixed resources it
+   * replaced or removed. A 2025 client subscribed to a URI whose serving template changed is told
+   * here; a subscription to a URI no longer served ends with the update that tells the client
+   * (reading it answers "Resource not found").
+   */
   reload(change: RegistryChange): void {
     this.muted = true;
     try {
@@ -71,38 +78,27 @@ export class ServerRegistrations {
     } finally {
       this.muted = false;
     }
-    this.listChanged(change.lists);
-    for (const uri of this.staleSubscriptions(change)) this.sendResourceUpdated(uri);
-  }
-
-  listChanged(lists: readonly ListName[]): void {
-    for (const list of lists) this.server[SEND_LIST_CHANGED[list]]();
-  }
-
-  resourceUpdated(uri: string): void {
-    // a 2026 connection's listen router delivers only to subscriptions that asked for this URI
-    if (this.era === 'legacy' && !this.subscriptions.has(uri)) return;
-    this.sendResourceUpdated(uri);
-  }
-
-  private sendResourceUpdated(uri: string): void {
-    this.server.server.sendResourceUpdated({ uri }).catch(() => undefined);
-  }
-
-  /**
-   * Subscribed URIs whose resource the reload removed or replaced: the client is told it updated
-   * (reading a removed one answers "Resource not found"), and a removed one's subscription ends.
-   */
-  private staleSubscriptions(change: RegistryChange): string[] {
-    if (this.era === 'modern') return [...change.resourceUris];
-    const stale: string[] = [];
+    if (this.era === 'modern') return;
     for (const uri of this.subscriptions) {
       const now = servedResource(change.snapshot, uri);
       if (now === servedResource(change.previous, uri)) continue;
-      stale.push(uri);
-      if (!now) this.subscriptions.delete(uri);
+      if (!now) this.ending.add(uri);
+      if (!change.resourceUris.includes(uri)) this.resourceUpdated(uri);
     }
-    return stale;
+  }
+
+  /** A change published on the event bus, for this connection's client. */
+  notify(event: ServerEvent): void {
+    const list = listOf(event);
+    if (list) this.server[SEND_LIST_CHANGED[list]]();
+    else if (event.kind === 'resource_updated') this.resourceUpdated(event.uri);
+  }
+
+  /** A 2026 connection's listen router delivers only to subscriptions that asked for this URI; a 2025 client hears only about what it subscribed to. */
+  private resourceUpdated(uri: string): void {
+    if (this.era === 'legacy' && !this.subscriptions.has(uri)) return;
+    this.server.server.sendResourceUpdated({ uri }).catch(() => undefined);
+    if (this.ending.delete(uri)) this.subscriptions.delete(uri);
   }
 }
 
@@ -127,24 +123,14 @@ export class LiveServers {
     this.finalizer.register(registrations, ref);
   }
 
-  /** Passes a server event on to every open connection; returns how many connections it reached. */
-  handle(event: ServerEvent): number {
-    let reached = 0;
-    for (const registrations of this.open()) {
-      switch (event.type) {
-        case 'reloaded':
-          registrations.reload(event.change);
-          break;
-        case 'listChanged':
-          registrations.listChanged(event.lists);
-          break;
-        case 'resourceUpdated':
-          registrations.resourceUpdated(event.uri);
-          break;
-      }
-      reached++;
-    }
-    return reached;
+  /** Brings every open connection's server up to a reload's snapshot (silently: see ServerRegistrations.reload). */
+  reload(change: RegistryChange): void {
+    for (const registrations of this.open()) registrations.reload(change);
+  }
+
+  /** Passes a change from the event bus on to every open connection. */
+  notify(event: ServerEvent): void {
+    for (const registrations of this.open()) registrations.notify(event);
   }
 
   private *open(): Generator<ServerRegistrations> {

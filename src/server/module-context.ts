@@ -1,6 +1,7 @@
 import { CLIENT_CAPABILITIES_META_KEY, inputRequired, inputResponse, type InputRequest, type ServerContext } from '@modelcontextprotocol/server';
 import type { InputAnswer, InputAsk, ModuleContext, ModuleLog } from '../modules/types.js';
 import { identityOf } from './caller.js';
+import { publishListChanged } from './events.js';
 import type { StateBinding } from './request-state.js';
 import type { Runtime } from './runtime.js';
 
@@ -53,8 +54,8 @@ export function createModuleContext({ runtime, moduleName, request, signal, sess
     era: request?.mcpReq.envelope ? 'modern' : 'legacy',
     ...clientCapabilitiesOf(request, sessionCapabilities),
     notify: {
-      resourceUpdated: (uri) => runtime.events.emit({ type: 'resourceUpdated', uri }),
-      listChanged: (...lists) => runtime.events.emit({ type: 'listChanged', lists: lists.length > 0 ? lists : ['tools', 'resources', 'prompts'] }),
+      resourceUpdated: (uri) => runtime.events.publish({ kind: 'resource_updated', uri }),
+      listChanged: (...lists) => publishListChanged(runtime.events, lists.length > 0 ? lists : ['tools', 'resources', 'prompts']),
     },
     closeStream: () => request?.http?.closeSSE?.(),
   };

@@ -6,7 +6,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { ReloadMetrics } from '../observability/reload-metrics.js';
 import type { WorkerStats } from '../observability/worker-metrics.js';
 import type { Storage } from '../storage/types.js';
-import type { ServerEvents } from './events.js';
+import type { ServerEventBus } from './events.js';
 import type { RequestState } from './request-state.js';
 import type { LiveServers } from './live-servers.js';
 import type { ReloadReport, ReloadTrigger } from './reload-report.js';
@@ -32,8 +32,11 @@ export interface Runtime {
   registry(): RegistrySnapshot;
   /** Servers of open long-lived connections, updated in place on reload. */
   readonly live: LiveServers;
-  /** Reloads and module notifications (list changed, resource updated), for every transport. */
-  readonly events: ServerEvents;
+  /**
+   * The one event bus (the SDK's): list-changed and resource-updated notifications from reloads,
+   * modules and upstreams, for every connection of every transport.
+   */
+  readonly events: ServerEventBus;
   /** Tasks of the Tasks extension (2026-07-28), shared by every request: bounded, in memory. */
   readonly tasks: TaskStore;
   /** The running config's generation: 1 at start, one more per applied reload. */

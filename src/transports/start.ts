@@ -7,6 +7,8 @@ import { claimStdout, serveOverStdio } from './stdio.js';
 export interface TransportHandle {
   /** Where an HTTP transport listens (`http://127.0.0.1:8000`); none for stdio. */
   readonly url?: string;
+  /** After a reload was applied: take up the settings that change live (limits, keys). */
+  reloaded?(): void;
   close(): Promise<void>;
 }
 

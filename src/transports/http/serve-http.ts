@@ -10,6 +10,8 @@ import { createStreamableEndpoint } from './streamable.js';
 
 export interface HttpHandle {
   url: string;
+  /** After a reload: apply the settings that change live (see applyReload). */
+  reloaded(): void;
   close(): Promise<void>;
 }
 
@@ -32,7 +34,6 @@ export async function serveHttp(runtime: Runtime, kind: 'http-stream' | 'sse'): 
   const parts = createApp(runtime, metrics, state, inflight, routes);
   const { app, protect } = parts;
 
-  const stopWatching: Array<() => void> = [];
   if (streamable) {
     const endpoint = createStreamableEndpoint(runtime, metrics);
     for (const path of endpoints) {
@@ -48,7 +49,6 @@ export async function serveHttp(runtime: Runtime, kind: 'http-stream' | 'sse'): 
       );
     }
     served.push(endpoint);
-    stopWatching.push(runtime.events.on((event) => endpoint.notify(event)));
   }
   if (legacySse) {
     protect('/sse', { timeout: false });
@@ -56,7 +56,6 @@ export async function serveHttp(runtime: Runtime, kind: 'http-stream' | 'sse'): 
     served.push(mountSse(app, runtime, metrics, inflight, limit));
   }
   const closeEndpoints = async () => void (await Promise.all(served.map((endpoint) => endpoint.close())));
-  stopWatching.push(runtime.events.on((event) => event.type === 'reloaded' && applyReload(runtime, parts, served.map((endpoint) => endpoint.sessions))));
 
   const { server, url } = await listen(app, { host: config.host, port: config.port, tls: config.tls });
   const urls = [...(streamable ? endpoints : []), ...(legacySse ? ['/sse'] : [])].map((path) => `${url}${path}`);
@@ -65,10 +64,12 @@ export async function serveHttp(runtime: Runtime, kind: 'http-stream' | 'sse'): 
   let closing: Promise<void> | undefined;
   return {
     url,
+    reloaded: () => {
+      if (!state.closing) applyReload(runtime, parts, served.map((endpoint) => endpoint.sessions));
+    },
     close: () =>
       (closing ??= (async () => {
         state.closing = true;
-        for (const stop of stopWatching) stop();
         const stop = stopListening(server);
         const drained = await inflight.idle(runtime.config.transport.shutdownTimeoutSeconds * 1000);
         if (!drained) runtime.log.warn({ inFlight: inflight.size }, 'shutdown timeout reached; abandoning in-flight requests');

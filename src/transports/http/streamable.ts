@@ -10,7 +10,6 @@ import {
 import type { Metrics } from '../../observability/metrics.js';
 import { createLiveMcpServer, createMcpServer } from '../../server/build-server.js';
 import { MAX_BODY_LIMIT_BYTES } from '../../config/schema.js';
-import type { ServerEvent } from '../../server/events.js';
 import type { Runtime } from '../../server/runtime.js';
 import { BoundedEventStore } from './event-store.js';
 import { idOf, isJsonRpcShaped } from './json-rpc-message.js';
@@ -37,11 +36,6 @@ export interface StreamableEndpoint {
   sessionCount(): number;
   /** The 2025 sessions (stateful mode). */
   readonly sessions: SessionRegistry<{ owner: string | undefined; close(): Promise<void> }>;
-  /**
-   * Passes a reload or a module's notification to open 2026 subscriptions (each 2026 request is
-   * served from the current snapshot). 2025 sessions are live servers: runtime.live reaches them.
-   */
-  notify(event: ServerEvent): void;
   close(): Promise<void>;
 }
 
@@ -62,7 +56,8 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics): St
   // The body-limit middleware enforces transport.bodyLimitBytes (live); the SDK's own bound is the ceiling.
   const maxRequestBodySize = MAX_BODY_LIMIT_BYTES;
   const onerror = (error: Error) => runtime.log.debug({ err: error }, 'streamable HTTP request error');
-  const modern = createMcpHandler(() => createMcpServer(runtime), { legacy: 'reject', maxRequestBodySize, onerror });
+  // 2026 subscriptions/listen streams follow the runtime's event bus (2025 sessions are live servers: runtime.live reaches them)
+  const modern = createMcpHandler(() => createMcpServer(runtime), { legacy: 'reject', maxRequestBodySize, onerror, bus: runtime.events });
   const stateless = config.sessions.mode === 'stateless' ? legacyStatelessFallback(() => createMcpServer(runtime), onerror, { maxRequestBodySize }) : undefined;
   const events = new BoundedEventStore(config.eventStore);
   const newSessionId = sessionIdMinter(config.replicaId);
@@ -141,14 +136,6 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics): St
     },
     sessionCount: () => sessions.size,
     sessions,
-    notify(event) {
-      if (event.type === 'resourceUpdated') return void modern.notify.resourceUpdated(event.uri);
-      const lists = event.type === 'reloaded' ? event.change.lists : event.lists;
-      if (lists.includes('tools')) modern.notify.toolsChanged();
-      if (lists.includes('resources')) modern.notify.resourcesChanged();
-      if (lists.includes('prompts')) modern.notify.promptsChanged();
-      if (event.type === 'reloaded') for (const uri of event.change.resourceUris) modern.notify.resourceUpdated(uri);
-    },
     async close() {
       await sessions.closeAll();
       await modern.close();
