@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { connectClient, freePort, startHttpServer, type HttpServer } from './helpers/http-server.js';
 import { newClient, runBinary, tempDir, textOf } from './helpers/stdio-server.js';
+import { answeringTool } from './helpers/module-sources.js';
 
 // Configs as widely copied MCP deployment guides write them (this project's own copies).
 
@@ -66,7 +67,7 @@ function fromConfigMap(text: string): { config: string; env: Record<string, stri
 }
 
 const ECHO_MODULE = `export default ({ z }) => ({ name: 'guide_echo', description: 'Echoes', input: { text: z.string() }, run: ({ text }) => 'echo: ' + text });\n`;
-const GREET_MODULE = `export default { name: 'guide_greet', description: 'Greets', run: () => 'hello' };\n`;
+const GREET_MODULE = answeringTool('guide_greet', 'hello');
 
 const GUIDE_WARNINGS = [
   'tools.enabled: true is read as ["*"]',
@@ -134,12 +135,12 @@ describe('a config from an MCP deployment guide', () => {
     assert.equal(info.storage, 'lancedb');
   });
 
-  it('logs each warning once at start, naming the key to write instead', () => {
+  it("logs each warning once at start, naming the key to write instead, in the guide's text (pretty) format", () => {
     const stderr = server.stderr();
-    assertEachOnce(logMessages(stderr), [...GUIDE_WARNINGS, 'env MCP_SERVER_HOST: transport.host: old name, read as MCP_HOST', 'env MCP_SERVER_PORT: transport.port: old name, read as MCP_PORT']);
-    const warnings = stderr.split('\n').filter((line) => line.includes('"config warning: '));
+    assertEachOnce(stderr, [...GUIDE_WARNINGS, 'env MCP_SERVER_HOST: transport.host: old name, read as MCP_HOST', 'env MCP_SERVER_PORT: transport.port: old name, read as MCP_PORT']);
+    const warnings = stderr.split('\n').filter((line) => line.includes('config warning: '));
     assert.equal(warnings.length, GUIDE_WARNINGS.length + 2, stderr);
-    assert.ok(warnings.every((line) => (JSON.parse(line) as { level: string }).level === 'warn'));
+    assert.ok(warnings.every((line) => /^\d\d:\d\d:\d\d\.\d{3} WARN  config warning: .* configWarning=\S+$/.test(line)), stderr);
   });
 });
 

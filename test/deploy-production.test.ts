@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { argsOf, envOf, execForm, parseDockerfile } from './helpers/dockerfile.js';
 import { connectClient, freePort } from './helpers/http-server.js';
 import { childEnv, killIfAlive, repoRoot, runBinary, tempDir } from './helpers/stdio-server.js';
+import { waitFor } from './helpers/wait.js';
 
 const run = promisify(execFile);
 const stages = parseDockerfile(path.join(repoRoot, 'Dockerfile'));
@@ -133,15 +134,12 @@ describe('deployment configs pass --validate-config', () => {
 });
 
 async function waitForHealth(origin: string, exited: () => boolean, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (let attempt = 0; attempt < 300; attempt++) {
-    const ok = await fetch(`${origin}/health`).then(
-      (response) => response.status === 200,
-      () => false,
-    );
-    if (ok) return;
-    if (exited() || Date.now() > deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`/health never answered:\n${stderr()}`);
+  await waitFor(
+    async () => {
+      if (exited()) throw new Error(`the server exited before /health answered:\n${stderr()}`);
+      return fetch(`${origin}/health`).then((response) => response.status === 200, () => false);
+    },
+    () => `/health to answer (server log:\n${stderr()})`,
+    { attempts: 300 },
+  );
 }

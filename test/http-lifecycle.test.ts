@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connectClient, JSON_AND_SSE, rawInitialize, startHttpServer, TEST_MODULES, type HttpServer } from './helpers/http-server.js';
+import { callInFlight, connectClient, JSON_AND_SSE, rawInitialize, startHttpServer, TEST_MODULES, type HttpServer } from './helpers/http-server.js';
+import { textOf } from './helpers/stdio-server.js';
 import { INITIALIZE_BODY } from './helpers/http-raw.js';
 import { waitFor } from './helpers/wait.js';
 
@@ -115,12 +116,9 @@ describe('graceful shutdown', () => {
       const server = await startHttpServer({ transport, modules: TEST_MODULES, config: 'transport:\n  shutdownTimeoutSeconds: 10\n' });
       try {
         const client = await connectClient(server, transport === 'sse' ? 'sse' : 'legacy');
-        const call = client.callTool({ name: 'slow_sleep', arguments: { ms: 1500 } });
-        // The call is running once the server counts it; give it a moment to arrive.
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        const call = await callInFlight(client, 3, 500);
         process.kill(server.pid, 'SIGTERM');
-        const result = await call;
-        assert.deepEqual(result.content, [{ type: 'text', text: 'slept 1500' }]);
+        assert.deepEqual(textOf(await call.result), 'finished 3 steps');
         assert.equal(await server.exited, 0);
         await client.close().catch(() => undefined);
         assert.match(server.stderr(), /"msg":"stopped"/);
@@ -134,16 +132,21 @@ describe('graceful shutdown', () => {
     const server = await startHttpServer({ transport: 'http-stream', modules: TEST_MODULES });
     try {
       const client = await connectClient(server, 'legacy');
-      const call = client.callTool({ name: 'slow_sleep', arguments: { ms: 1500 } });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      const call = await callInFlight(client, 3, 500);
       process.kill(server.pid, 'SIGTERM');
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // draining: /ready answers 503 (or the listener is closed already)
+      const draining = async () => {
+        const ready = await fetch(`${server.origin}/ready`).catch(() => undefined);
+        await ready?.text();
+        return ready === undefined || ready.status === 503;
+      };
+      await waitFor(draining, 'the server to start draining', { intervalMs: 20 });
       const late = await fetch(`${server.origin}/mcp`, { method: 'POST', headers: JSON_AND_SSE, body: INITIALIZE_BODY }).catch(() => undefined);
       if (late) {
         assert.equal(late.status, 503);
         await late.text();
       } // else: the listener is already closed (connection refused), which refuses it too
-      await call;
+      await call.result;
       assert.equal(await server.exited, 0);
     } finally {
       await server.stop();

@@ -5,10 +5,11 @@ import { after, before, describe, it } from 'node:test';
 import type { Client } from '@modelcontextprotocol/client';
 import { connectClient, startHttpServer, type HttpClientKind, type HttpServer } from './helpers/http-server.js';
 import { countChanges, listenToEverything, sleep, waitFor, type ChangeCounts } from './helpers/reload.js';
+import { answeringTool, moduleFixture } from './helpers/module-sources.js';
 
-const tool = (name: string) => `export default { name: '${name}', description: 'Reload test tool ${name}.', run: () => '${name}' };\n`;
-const prompt = `export const greet = { name: 'greet', description: 'Says hello', get: () => 'hello' };\n`;
-const resource = `export const a = { name: 'res_a', uri: 'test://a', read: () => 'A' };\n`;
+const tool = (name: string) => answeringTool(name);
+const prompt = moduleFixture('greet-prompt.mjs');
+const resource = moduleFixture('resource-a.mjs');
 
 async function generation(server: HttpServer): Promise<number> {
   const info = (await (await fetch(`${server.origin}/info`)).json()) as { generation: number };

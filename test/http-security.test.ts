@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connectClient, JSON_AND_SSE, rawInitialize, startHttpServer, TEST_MODULES, type HttpServer } from './helpers/http-server.js';
 import { INITIALIZE_BODY, rawRequest } from './helpers/http-raw.js';
+import { selfSignedCert, type TlsFiles } from './helpers/tls-cert.js';
 
 const KEY_1 = 'first-key-0123456789abcdef';
 const KEY_2 = 'second-key-0123456789abcdef';
@@ -153,19 +150,16 @@ describe('rate limit', () => {
 
 describe('TLS', () => {
   let server: HttpServer;
-  let certDir: string;
+  let tls: TlsFiles;
   let cert: Buffer;
   before(async () => {
-    certDir = await mkdtemp(path.join(os.tmpdir(), 'mcp-tls-'));
-    const keyFile = path.join(certDir, 'key.pem');
-    const certFile = path.join(certDir, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
-    cert = await readFile(certFile);
-    server = await startHttpServer({ transport: 'http-stream', args: ['--ssl-keyfile', keyFile, '--ssl-certfile', certFile] });
+    tls = await selfSignedCert();
+    cert = tls.cert;
+    server = await startHttpServer({ transport: 'http-stream', args: ['--ssl-keyfile', tls.keyFile, '--ssl-certfile', tls.certFile] });
   });
   after(async () => {
     await server?.stop();
-    await rm(certDir, { recursive: true, force: true });
+    await tls?.cleanup();
   });
 
   it('serves HTTPS with the key and certificate given by --ssl-keyfile and --ssl-certfile', async () => {

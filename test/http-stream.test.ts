@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { callWithProgress, connectClient, JSON_AND_SSE, rawInitialize, startHttpServer, TEST_MODULES, type HttpServer } from './helpers/http-server.js';
 import { SseReader } from './helpers/http-sse-reader.js';
+import { pollFor } from './helpers/wait.js';
 
 const SESSION_HEADERS = (sessionId: string) => ({ ...JSON_AND_SSE, 'Mcp-Session-Id': sessionId, 'Mcp-Protocol-Version': '2025-11-25' });
 
@@ -140,13 +141,12 @@ describe('Streamable HTTP transport', () => {
 
       // Until the server notices the dropped connection the stream counts as open (409), so retry
       // the way clients do after the SSE retry interval.
-      let resumed!: Response;
-      for (let attempt = 0; attempt < 30; attempt++) {
-        resumed = await fetch(mcp, { headers: { ...SESSION_HEADERS(sessionId), Accept: 'text/event-stream', 'Last-Event-ID': lastEventId } });
-        if (resumed.status !== 409) break;
-        await resumed.text();
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      const resumed = await pollFor(async () => {
+        const response = await fetch(mcp, { headers: { ...SESSION_HEADERS(sessionId), Accept: 'text/event-stream', 'Last-Event-ID': lastEventId } });
+        if (response.status !== 409) return response;
+        await response.text();
+        return undefined;
+      }, 'the dropped stream to be noticed (409 until then)', { attempts: 30 });
       assert.equal(resumed.status, 200);
       const second = new SseReader(resumed);
       await second.until((events) => events.some((e) => e.data?.id === 7));

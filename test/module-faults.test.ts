@@ -3,6 +3,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connectClient, startHttpServer, type HttpServer } from './helpers/http-server.js';
 import { startStdioServerWithModules, textOf, type ModulesServer } from './helpers/stdio-server.js';
+import { answeringTool } from './helpers/module-sources.js';
 import { logEntries, waitFor, within } from './helpers/wait.js';
 
 /** Handlers that answer, then leave an error behind that nobody handles. */
@@ -38,7 +39,7 @@ await new Promise(() => {});
 export default { name: 'never_served', description: 'Unreachable', run: () => 'never' };
 `;
 
-const GOOD = `export default { name: 'still_here', description: 'Answers', run: () => 'still here' };\n`;
+const GOOD = answeringTool('still_here', 'still here');
 
 const STRAY_CALLS = ['stray_rejection', 'throwing_timer', 'emitter_error', 'nested_async'];
 

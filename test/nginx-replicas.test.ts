@@ -1,6 +1,6 @@
 import type { Client } from '@modelcontextprotocol/client';
 import assert from 'node:assert/strict';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connectClient, freePort, startHttpServer, TEST_MODULES, type HttpClientKind, type HttpServer } from './helpers/http-server.js';
@@ -9,6 +9,7 @@ import { findNginx, selfSignedCert, startNginx, type Nginx, type TlsFiles } from
 import { repoRoot, tempDir, textOf } from './helpers/stdio-server.js';
 import { trustingFetch } from './helpers/trusting-fetch.js';
 import { within } from './helpers/wait.js';
+import { moduleFixture } from './helpers/module-sources.js';
 
 const nginxBinary = findNginx();
 const RATE_LIMIT = 150;
@@ -18,25 +19,8 @@ const HOOK = { timeout: 90_000 };
 
 const REPLICA_MODULES: Record<string, string> = {
   ...TEST_MODULES,
-  'replica.mjs': `
-import { existsSync } from 'node:fs';
-export default ({ z }) => [
-  { name: 'which_replica', description: 'The serving process id', run: () => String(process.pid) },
-  {
-    name: 'gated_progress',
-    description: 'Reports progress, then answers only once the gate file exists',
-    input: { gate: z.string() },
-    async run({ gate }, ctx) {
-      await ctx.progress(1, 2, 'waiting for the gate');
-      while (!existsSync(gate)) {
-        if (ctx.signal.aborted) throw new Error('cancelled');
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      return 'released';
-    },
-  },
-];
-`,
+  'replica.mjs': `export default { name: 'which_replica', description: 'The serving process id', run: () => String(process.pid) };\n`,
+  'gate.mjs': moduleFixture('gate.mjs'),
 };
 
 const replicaConfig = (id: string, trustProxy: string) =>
@@ -114,7 +98,7 @@ describe('nginx in front of two replicas (nginx/mcp-server.conf)', { skip: nginx
     await nginx?.stop();
     await Promise.all([a?.stop(), b?.stop()]);
     await gates?.cleanup();
-    if (tls) await rm(tls.dir, { recursive: true, force: true });
+    await tls?.cleanup();
   }, HOOK);
 
   it('keeps each 2025 session on the replica that minted it, and spreads new sessions over both', BOUNDED, async () => {
@@ -160,7 +144,7 @@ describe('nginx in front of two replicas (nginx/mcp-server.conf)', { skip: nginx
       let progressed: () => void = () => undefined;
       const firstProgress = new Promise<void>((resolve) => (progressed = resolve));
       const call = client
-        .callTool({ name: 'gated_progress', arguments: { gate } }, { onprogress: () => progressed() })
+        .callTool({ name: 'gated', arguments: { gate } }, { onprogress: () => progressed() })
         .finally(() => (settled = true));
       const first = await within(Promise.race([firstProgress.then(() => 'progress'), call.then(() => 'result')]), 20_000, 'the first progress notification');
       assert.equal(first, 'progress');

@@ -7,6 +7,7 @@ import type { Client } from '@modelcontextprotocol/client';
 import { connectClient, startHttpServer, type HttpServer } from './helpers/http-server.js';
 import { countChanges, reloadLines, sleep, waitFor, type ChangeCounts } from './helpers/reload.js';
 import { textOf } from './helpers/stdio-server.js';
+import { answeringTool } from './helpers/module-sources.js';
 
 const KEY_ONE = 'key-one-0123456789';
 const KEY_TWO = 'key-two-0123456789';
@@ -26,7 +27,7 @@ logging:
   level: ${options.level ?? 'info'}
   format: ${options.format ?? 'json'}
 `;
-const tool = (name: string, answer: string, prelude = '') => `${prelude}export default { name: '${name}', description: '${name}', run: () => '${answer}' };\n`;
+const tool = (name: string, answer: string, prelude = '') => `${prelude}${answeringTool(name, answer)}`;
 
 interface Report {
   result: string;

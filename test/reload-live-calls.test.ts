@@ -6,9 +6,10 @@ import type { Client } from '@modelcontextprotocol/client';
 import { connectClient, startHttpServer, type HttpServer } from './helpers/http-server.js';
 import { countChanges, listenToEverything, sleep, waitFor, type ChangeCounts } from './helpers/reload.js';
 import { ISOLATIONS, isolationEnv, textOf } from './helpers/stdio-server.js';
+import { answeringTool } from './helpers/module-sources.js';
 
 const ADMIN_KEY = 'admin-key-for-live-calls';
-const steady = (version: number) => `export default { name: 'steady', description: 'Steady v${version}', run: () => 'v${version}' };\n`;
+const steady = (version: number) => answeringTool('steady', `v${version}`);
 const slow = (version: number) => `
 export default ({ z }) => ({
   name: 'slow',
@@ -17,7 +18,7 @@ export default ({ z }) => ({
   run: ({ ms }) => new Promise((resolve) => setTimeout(() => resolve('slow v${version}'), ms)),
 });
 `;
-const plain = (name: string) => `export default { name: '${name}', description: '${name}', run: () => '${name}' };\n`;
+const plain = (name: string) => answeringTool(name);
 
 interface Caller {
   client: Client;

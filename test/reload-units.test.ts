@@ -9,6 +9,7 @@ import { CoalescingRunner } from '../src/server/coalescing-runner.js';
 import { compareSettings } from '../src/server/settings-change.js';
 import { isRelevantChange } from '../src/server/watch.js';
 import { expectOk, load, tempDir, writeFile } from './helpers/config-fixtures.js';
+import { answeringTool } from './helpers/module-sources.js';
 
 const tick = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -83,8 +84,7 @@ describe('compareSettings', () => {
 });
 
 describe('module file cache and snapshot diff', () => {
-  const tool = (name: string, description: string, answer = name) =>
-    `export default { name: '${name}', description: '${description}', run: () => '${answer}' };\n`;
+  const tool = (name: string, description: string, answer = name) => answeringTool(name, answer, description);
 
   it('re-imports only changed files; unchanged ones keep their definition objects', async () => {
     const dir = tempDir();

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { countChanges, reloadLines, sleep, waitFor, type ChangeCounts } from './helpers/reload.js';
 import { runBinary, startStdioServer, tempDir, textOf, type StdioServer } from './helpers/stdio-server.js';
+import { answeringTool } from './helpers/module-sources.js';
 
-const tool = (name: string) => `export default { name: '${name}', description: '${name}', run: () => '${name} here' };\n`;
+const tool = (name: string) => answeringTool(name, `${name} here`);
 const config = (tools: { dirs: string[]; disabled?: string[]; builtins?: boolean }) =>
   `tools:\n  dirs: ${JSON.stringify(tools.dirs)}\n  disabled: ${JSON.stringify(tools.disabled ?? [])}\n  builtins: ${tools.builtins ?? true}\n  watchDebounceMs: 100\n`;
 

@@ -6,22 +6,10 @@ import type { Client } from '@modelcontextprotocol/client';
 import { connectClient, startHttpServer, type HttpServer } from './helpers/http-server.js';
 import { startStdioServer, tempDir, textOf } from './helpers/stdio-server.js';
 import { waitFor } from './helpers/wait.js';
+import { moduleFixture } from './helpers/module-sources.js';
 
-/** `hold` answers once its file exists (or after 15 s, or when cancelled): a call that stays in flight as long as a test wants. */
-const HOLD_MODULE = `
-import { existsSync } from 'node:fs';
-export default ({ z }) => ({
-  name: 'hold',
-  description: 'Answers once the file exists',
-  input: { file: z.string() },
-  async run({ file }, ctx) {
-    const deadline = Date.now() + 15000;
-    ctx.log.info('holding ' + file);
-    while (!existsSync(file) && Date.now() < deadline && !ctx.signal.aborted) await new Promise((resolve) => setTimeout(resolve, 20));
-    return 'released';
-  },
-});
-`;
+/** `gated` answers once its gate file exists (or when cancelled): a call that stays in flight as long as a test wants. */
+const GATE_MODULE = moduleFixture('gate.mjs');
 
 const BUSY = /Server busy: \d+ requests already in flight \(transport\.maxConcurrentRequests\)/;
 
@@ -36,7 +24,7 @@ async function untilInFlight(server: HttpServer, count: number): Promise<void> {
   await waitFor(inFlight, `mcp_requests_in_flight to reach ${count}`, { attempts: 400, intervalMs: 25 });
 }
 
-const hold = (client: Client, file: string, signal?: AbortSignal) => client.callTool({ name: 'hold', arguments: { file } }, signal ? { signal } : {});
+const hold = (client: Client, file: string, signal?: AbortSignal) => client.callTool({ name: 'gated', arguments: { gate: file } }, signal ? { signal } : {});
 
 /** Lets the held calls answer; then the slots are free again and the refusals were counted. */
 async function releaseAndServeAgain(server: HttpServer, client: Client, release: string, held: Promise<unknown>[], refused: number): Promise<void> {
@@ -51,7 +39,7 @@ describe('transport.maxConcurrentRequests', () => {
   it('Streamable HTTP: a request beyond the limit gets 503 with a JSON-RPC error, counted in /metrics', async () => {
     const server = await startHttpServer({
       transport: 'http-stream',
-      modules: { 'hold.mjs': HOLD_MODULE },
+      modules: { 'gate.mjs': GATE_MODULE },
       config: 'transport:\n  maxConcurrentRequests: 2\n',
     });
     const client = await connectClient(server, 'modern');
@@ -90,7 +78,7 @@ describe('transport.maxConcurrentRequests', () => {
   });
 
   it('legacy SSE: a request beyond the limit is answered with a JSON-RPC error on the stream', async () => {
-    const server = await startHttpServer({ transport: 'sse', modules: { 'hold.mjs': HOLD_MODULE }, config: 'transport:\n  maxConcurrentRequests: 1\n' });
+    const server = await startHttpServer({ transport: 'sse', modules: { 'gate.mjs': GATE_MODULE }, config: 'transport:\n  maxConcurrentRequests: 1\n' });
     const client = await connectClient(server, 'sse');
     try {
       const release = path.join(server.dir, 'release');
@@ -106,7 +94,7 @@ describe('transport.maxConcurrentRequests', () => {
 
   it('stdio: a request beyond the limit gets a JSON-RPC error; a cancelled request frees its slot', async () => {
     const { dir, cleanup } = await tempDir();
-    await writeFile(path.join(dir, 'hold.mjs'), HOLD_MODULE);
+    await writeFile(path.join(dir, 'gate.mjs'), GATE_MODULE);
     await writeFile(path.join(dir, 'config.yaml'), 'transport:\n  maxConcurrentRequests: 1\n');
     // the limit comes from ./config.yaml in the server's working directory
     const limited = await startStdioServer({ era: 'legacy', args: ['--tools-dir', dir, '--data-dir', path.join(dir, 'data')], cwd: dir });
@@ -120,9 +108,7 @@ describe('transport.maxConcurrentRequests', () => {
       const cancel = new AbortController();
       const never = path.join(dir, 'never');
       const cancelled = hold(limited.client, never, cancel.signal);
-      const deadline = Date.now() + 10_000;
-      for (let i = 0; i < 400 && !limited.stderr().includes(`holding ${never}`) && Date.now() < deadline; i++) await new Promise((resolve) => setTimeout(resolve, 25));
-      assert.ok(limited.stderr().includes(`holding ${never}`), 'the call to cancel is running');
+      await waitFor(() => limited.stderr().includes(`holding ${never}`), 'the call to cancel to be running', { attempts: 400, intervalMs: 25 });
       cancel.abort();
       await assert.rejects(cancelled);
       assert.ok(textOf(await limited.client.callTool({ name: 'time_now', arguments: {} })).length > 0, 'the cancelled call no longer holds the slot');

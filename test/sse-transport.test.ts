@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { callWithProgress, connectClient, startHttpServer, TEST_MODULES, type HttpServer } from './helpers/http-server.js';
 import { SseReader } from './helpers/http-sse-reader.js';
+import { waitFor } from './helpers/wait.js';
 
 /** Opens GET /sse and returns the announced message endpoint (the first, non-JSON `endpoint` event). */
 async function openStream(origin: string): Promise<{ endpoint: string; response: Response; controller: AbortController }> {
@@ -82,11 +83,7 @@ describe('legacy HTTP+SSE transport', () => {
       await client.close();
     }
     let sessions = -1;
-    for (let attempt = 0; attempt < 50 && sessions !== 0; attempt++) {
-      sessions = ((await (await fetch(`${server.origin}/info`)).json()) as { sessions: number }).sessions;
-      if (sessions !== 0) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    assert.equal(sessions, 0);
+    await waitFor(async () => (sessions = ((await (await fetch(`${server.origin}/info`)).json()) as { sessions: number }).sessions) === 0, () => `no sessions left (${sessions})`, { attempts: 50 });
     assert.doesNotMatch(server.stderr(), /Maximum call stack size exceeded/);
   });
 

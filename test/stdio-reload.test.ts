@@ -4,9 +4,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { countChanges, listenToEverything, reloadLines, sleep, waitFor, type ChangeCounts } from './helpers/reload.js';
 import { ERAS, startStdioServer, startStdioServerWithModules, tempDir, textOf, type StdioServer } from './helpers/stdio-server.js';
+import { answeringTool, moduleFixture } from './helpers/module-sources.js';
 
-const resource = `export const a = { name: 'res_a', uri: 'test://a', read: () => 'A' };\n`;
-const tool = (name: string, answer: string) => `export default { name: '${name}', description: 'Answers ${answer} (reload test).', run: () => '${answer}' };\n`;
+const resource = moduleFixture('resource-a.mjs');
+const tool = answeringTool;
 
 for (const era of ERAS) {
   describe(`SIGHUP reloads modules in place (${era} client over stdio)`, () => {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, readdir, writeFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as tar from 'tar';
@@ -32,9 +31,10 @@ describe('storage backup and restore', () => {
   const archives = new Map<EngineName, string>();
   const expected = new Map<EngineName, Record<string, StoredDocument[]>>();
   let work: string;
+  let cleanup: () => Promise<void>;
 
   before(async () => {
-    work = await mkdtemp(join(tmpdir(), 'backup-test-'));
+    ({ dir: work, cleanup } = await tempDir('backup-test-'));
     for (const engine of ENGINES) {
       const dataDir = join(work, `source-${engine}`);
       const storage = await open(engine, dataDir);
@@ -51,7 +51,7 @@ describe('storage backup and restore', () => {
       archives.set(engine, archive);
     }
   });
-  after(() => rm(work, { recursive: true, force: true }));
+  after(() => cleanup?.());
 
   for (const from of ENGINES) {
     for (const to of ENGINES) {

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { cosineSimilarity } from '../src/storage/document.js';
 import type { Filter, Storage, StorageError, StoredDocument } from '../src/storage/types.js';
 import { ENGINES, open, tempDir } from './helpers/storage-temp.js';
+import { waitFor } from './helpers/wait.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ids = (docs: StoredDocument[]) => docs.map((d) => d.id);
@@ -222,8 +223,7 @@ for (const engine of ENGINES) {
         return docs;
       });
       assert.deepEqual(exported, ['before']);
-      for (let i = 0; i < 50 && !writesDone; i++) await sleep(20);
-      assert.equal(writesDone, true, 'writes go through once the snapshot ends');
+      await waitFor(() => writesDone, 'writes to go through once the snapshot ends', { attempts: 50, intervalMs: 20 });
       assert.deepEqual(ids(await col.find()), ['during']);
       assert.equal((await storage.collection('brand-new').get('x'))?.data, 3);
     });

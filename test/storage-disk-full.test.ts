@@ -8,6 +8,7 @@ import { startStdioServer, structured, tempDir, textOf, type StdioServer } from 
 import { smallDisk } from './helpers/tmpfs.js';
 import { open } from './helpers/storage-temp.js';
 import type { BackendStorage } from '../src/storage/storage.js';
+import { waitFor } from './helpers/wait.js';
 
 type Client = StdioServer['client'];
 
@@ -82,12 +83,7 @@ describe('storage on a full disk', () => {
 
     await disk.free();
     let state = broken;
-    const deadline = Date.now() + 60_000;
-    for (let i = 0; i < 600 && state.status !== 200 && Date.now() < deadline; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      state = await ready();
-    }
-    assert.equal(state.status, 200, `storage did not come back: ${JSON.stringify(state.body)}\n${server.stderr()}`);
+    await waitFor(async () => (state = await ready()).status === 200, () => `storage to come back (last /ready: ${JSON.stringify(state.body)})\n${server.stderr()}`, { attempts: 600 });
     for (const key of acknowledged) assert.equal((await found(client, key)).found, true, key);
     structured(await set(client, 'after', 'space is back'));
     assert.match(server.stderr(), /reopened/);

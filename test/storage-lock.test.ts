@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { binary, childEnv, killIfAlive, repoRoot, runBinary, startStdioServer, tempDir } from './helpers/stdio-server.js';
+import { waitFor } from './helpers/wait.js';
 
 const READY = '"msg":"mcp-server ready"';
 
@@ -73,21 +74,22 @@ describe('storage locks', () => {
     for (let i = 0; i < SERVERS; i++) servers.push(startRaw(['--config', config, '--data-dir', dataDir, '--tools-dir', path.join(dir, 'no-tools')]));
     const alive = (s: Started) => s.child.exitCode === null && s.child.signalCode === null;
     const killed = new Set<Started>();
-    const deadline = Date.now() + 120_000;
-    while (killed.size < SERVERS - 1 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    // each look: at most one server runs, it holds the lock, and it is killed for the next race
+    const nextRace = async () => {
       const running = servers.filter((s) => alive(s) && s.stderr.includes(READY));
       assert.ok(running.length <= 1, `${running.length} servers run on one data directory at once`);
       const exited = servers.find((s) => !alive(s) && !killed.has(s));
       assert.equal(exited, undefined, `a server gave up: ${exited?.stderr}`);
       const winner = running[0];
-      if (!winner) continue;
-      const holder = JSON.parse(await readFile(path.join(dataDir, '.lock'), 'utf8')) as { pid: number };
-      assert.equal(holder.pid, winner.child.pid, `server ${winner.child.pid} runs, but the lock names process ${holder.pid}: two servers took the stale lock`);
-      killed.add(winner);
-      killIfAlive(winner.child.pid);
-      await new Promise((resolve) => winner.child.once('exit', resolve));
-    }
-    assert.equal(killed.size, SERVERS - 1, 'every race had a winner in time');
+      if (winner) {
+        const holder = JSON.parse(await readFile(path.join(dataDir, '.lock'), 'utf8')) as { pid: number };
+        assert.equal(holder.pid, winner.child.pid, `server ${winner.child.pid} runs, but the lock names process ${holder.pid}: two servers took the stale lock`);
+        killed.add(winner);
+        killIfAlive(winner.child.pid);
+        await new Promise((resolve) => winner.child.once('exit', resolve));
+      }
+      return killed.size >= SERVERS - 1;
+    };
+    await waitFor(nextRace, () => `every race to have a winner (${killed.size} of ${SERVERS - 1} in time)`, { attempts: 6000, intervalMs: 20 });
   });
 });

@@ -4,6 +4,7 @@ import { TaskLimitError, TaskStore } from '../src/server/tasks/store.js';
 import { startHttpServer, type HttpServer } from './helpers/http-server.js';
 import { modernRpc, type ModernRpc, type RpcResponse } from './helpers/modern-rpc.js';
 import { ISOLATIONS, isolationEnv } from './helpers/stdio-server.js';
+import { pollFor } from './helpers/wait.js';
 
 /** The Tasks extension (SEP-2663) over the 2026-07-28 wire, driven with raw JSON-RPC (the SDK client rejects task results). */
 const TASKS = 'io.modelcontextprotocol/tasks';
@@ -55,15 +56,13 @@ for (const isolation of ISOLATIONS) describe(`Tasks extension (2026-07-28, isola
     return response.result!;
   };
 
-  /** Polls tasks/get until `done` holds, for at most 10 s. */
+  /** Polls tasks/get until `done` holds (at most 200 times, 50 ms apart). */
   async function pollUntil(taskId: string, done: (task: Record<string, any>) => boolean): Promise<Record<string, any>> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const task = await call('tasks/get', { taskId });
-      if (done(task)) return task;
-      assert.ok(Date.now() < deadline, `task ${taskId} still ${task.status} after 10 s`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    let last: Record<string, any> = {};
+    return pollFor(async () => {
+      last = await call('tasks/get', { taskId });
+      return done(last) ? last : undefined;
+    }, () => `task ${taskId} (still ${last.status})`, { attempts: 200, intervalMs: 50 });
   }
   const terminal = (task: Record<string, any>) => ['completed', 'failed', 'cancelled'].includes(task.status);
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { connectClient, startHttpServer, TEST_MODULES } from './helpers/http-server.js';
+import { callInFlight, connectClient, startHttpServer, TEST_MODULES } from './helpers/http-server.js';
 import { runBinary, startStdioServerWithModules, tempDir, textOf } from './helpers/stdio-server.js';
 import { within } from './helpers/wait.js';
 
@@ -62,10 +62,9 @@ describe('durations longer than a timer can hold', () => {
     const server = await startHttpServer({ transport: 'http-stream', config: `transport:\n  shutdownTimeoutSeconds: ${LONGEST}\n`, modules: TEST_MODULES });
     try {
       const client = await connectClient(server, 'legacy');
-      const call = client.callTool({ name: 'slow_sleep', arguments: { ms: 1500 } });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      const call = await callInFlight(client, 3, 500);
       process.kill(server.pid, 'SIGTERM');
-      assert.equal(textOf(await within(call, 10_000, 'the in-flight call')), 'slept 1500');
+      assert.equal(textOf(await within(call.result, 10_000, 'the in-flight call')), 'finished 3 steps');
       assert.equal(await within(server.exited, 15_000, 'the server to exit'), 0, server.stderr());
       assert.doesNotMatch(server.stderr(), /shutdown took too long/);
     } finally {

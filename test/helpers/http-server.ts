@@ -1,10 +1,12 @@
 import { SSEClientTransport, StreamableHTTPClientTransport, type Client } from '@modelcontextprotocol/client';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { binary, childEnv, killIfAlive, newClient, repoRoot, type Era } from './stdio-server.js';
+import { spawnBinary } from './binary-process.js';
+import { moduleFixture } from './module-sources.js';
+import { newClient, type Era } from './stdio-server.js';
+import { tempDir } from './temp-dir.js';
+import { waitFor, within } from './wait.js';
 
 export interface HttpServerOptions {
   transport: 'http-stream' | 'sse';
@@ -50,12 +52,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The ready line, in JSON or in pretty lines (logging.format). */
+const READY = /"msg":"mcp-server ready"|^[\d:.]+ INFO +mcp-server ready /m;
+
 /** Starts the real binary on a free 127.0.0.1 port with a temp data dir; resolves once it is ready. */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'mcp-http-test-'));
+  const { dir, cleanup } = await tempDir('mcp-http-test-');
   const addressFlags = options.addressFlags ?? true;
   const logLevel = options.logLevel === undefined ? 'info' : options.logLevel;
-  const args = [binary, '--data-dir', path.join(dir, 'data'), ...(addressFlags ? ['--transport', options.transport, '--host', '127.0.0.1', ...(logLevel === null ? [] : ['--log-level', logLevel])] : [])];
+  const args = ['--data-dir', path.join(dir, 'data'), ...(addressFlags ? ['--transport', options.transport, '--host', '127.0.0.1', ...(logLevel === null ? [] : ['--log-level', logLevel])] : [])];
   for (const [name, contents] of Object.entries(options.files ?? {})) {
     await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
     await writeFile(path.join(dir, name), contents);
@@ -73,38 +78,35 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const port = options.port ?? (await freePort());
   if (addressFlags) args.push('--port', String(port));
   args.push(...(options.args ?? []));
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: repoRoot, env: childEnv(options.env), stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const pid = child.pid!;
-
-  const deadline = Date.now() + 20_000;
-  for (let attempt = 0; attempt < 400 && !stderr.includes('"msg":"mcp-server ready"'); attempt++) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      killIfAlive(pid);
-      await rm(dir, { recursive: true, force: true });
-      throw new Error(`server did not start (exit ${child.exitCode}):\n${stderr}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  const server = spawnBinary(args, { ...(options.env ? { env: options.env } : {}), stdout: false });
+  let exit: number | null | undefined;
+  void server.exited.then((code) => (exit = code));
+  try {
+    await waitFor(
+      () => {
+        if (exit !== undefined) throw new Error(`server did not start (exit ${exit}):\n${server.stderr()}`);
+        return READY.test(server.stderr());
+      },
+      () => `the server to be ready:\n${server.stderr()}`,
+      { attempts: 400, intervalMs: 50 },
+    );
+  } catch (error) {
+    await server.stop('SIGKILL');
+    await cleanup();
+    throw error;
   }
   const https = /keyFile/.test(options.config ?? '') || (options.args ?? []).includes('--ssl-keyfile');
   return {
     port,
     origin: `${https ? 'https' : 'http'}://127.0.0.1:${port}`,
     dir,
-    pid,
-    stderr: () => stderr,
-    exited,
+    pid: server.pid,
+    stderr: server.stderr,
+    exited: server.exited,
     async stop(signal = 'SIGTERM', graceMs = 15_000) {
-      if (child.exitCode === null) {
-        killIfAlive(pid, signal);
-        const timer = setTimeout(() => killIfAlive(pid), graceMs);
-        await exited;
-        clearTimeout(timer);
-      }
-      await rm(dir, { recursive: true, force: true });
-      return child.exitCode;
+      const code = await server.stop(signal, graceMs);
+      await cleanup();
+      return code;
     },
   };
 }
@@ -152,41 +154,20 @@ export async function rawInitialize(origin: string, headers: Record<string, stri
   return sessionId;
 }
 
-/** Test tool modules: slow calls with progress, and who the caller is. */
-export const TEST_MODULES: Record<string, string> = {
-  'slow.mjs': `
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-export default ({ z }) => [
-  {
-    name: 'slow_progress',
-    description: 'Reports progress steps with a delay between them',
-    input: { steps: z.number().int().min(1).max(20).default(3), delay_ms: z.number().int().min(0).max(5000).default(200) },
-    async run({ steps, delay_ms }, ctx) {
-      for (let i = 1; i <= steps; i++) {
-        await ctx.progress(i, steps, 'step ' + i);
-        ctx.log.info('step ' + i + ' done');
-        await sleep(delay_ms);
-      }
-      return 'finished ' + steps + ' steps';
-    },
-  },
-  {
-    name: 'slow_sleep',
-    description: 'Sleeps, then answers',
-    input: { ms: z.number().int().min(0).max(20000) },
-    async run({ ms }) {
-      await sleep(ms);
-      return 'slept ' + ms;
-    },
-  },
-  {
-    name: 'whoami',
-    description: 'Who the server says is calling',
-    run: (_args, ctx) => JSON.stringify(ctx.auth ?? null),
-  },
-];
-`,
-};
+/** Test tool modules: slow calls with progress, and who the caller is (test/fixtures/modules/slow.mjs). */
+export const TEST_MODULES: Record<string, string> = { 'slow.mjs': moduleFixture('slow.mjs') };
+
+/**
+ * Starts a slow_progress call (`steps` steps, `delayMs` apart) and resolves once the server runs it
+ * (its first progress arrived): a signal sent then finds it in flight. The call's result is `result`.
+ */
+export async function callInFlight(client: Client, steps: number, delayMs: number): Promise<{ result: Promise<unknown> }> {
+  let running!: () => void;
+  const started = new Promise<void>((resolve) => (running = resolve));
+  const result = client.callTool({ name: 'slow_progress', arguments: { steps, delay_ms: delayMs } }, { onprogress: () => running() });
+  await within(Promise.race([started, result]), 10_000, 'the call to start');
+  return { result };
+}
 
 /** Calls slow_progress, recording each progress value and how many arrived before the result. */
 export async function callWithProgress(client: Client, steps: number, delayMs: number) {

@@ -1,32 +1,18 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { killIfAlive } from './stdio-server.js';
+import { tempDir } from './temp-dir.js';
+import { waitFor } from './wait.js';
+
+export { selfSignedCert, type TlsFiles } from './tls-cert.js';
 
 /** The nginx binary (Debian installs it in /usr/sbin, which a non-root PATH may lack), if installed. */
 export function findNginx(): string | undefined {
   const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/local/nginx/sbin'];
   return dirs.filter((dir) => path.isAbsolute(dir)).map((dir) => path.join(dir, 'nginx')).find((file) => existsSync(file));
-}
-
-export interface TlsFiles {
-  dir: string;
-  keyFile: string;
-  certFile: string;
-  cert: Buffer;
-}
-
-/** A self-signed certificate for 127.0.0.1 and localhost, valid one day. */
-export async function selfSignedCert(): Promise<TlsFiles> {
-  const certDir = await mkdtemp(path.join(os.tmpdir(), 'mcp-cert-'));
-  const keyFile = path.join(certDir, 'key.pem');
-  const certFile = path.join(certDir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
-  await chmod(certDir, 0o755);
-  return { dir: certDir, keyFile, certFile, cert: await readFile(certFile) };
 }
 
 export interface Nginx {
@@ -42,7 +28,7 @@ export interface Nginx {
  * http {} context; `ports` are waited for. Temp paths and logs stay inside the prefix.
  */
 export async function startNginx(binary: string, site: string, ports: number[]): Promise<Nginx> {
-  const prefix = await mkdtemp(path.join(os.tmpdir(), 'mcp-nginx-'));
+  const { dir: prefix, cleanup } = await tempDir('mcp-nginx-');
   // Workers run as an unprivileged user when the master is root: they must reach the temp paths.
   await chmod(prefix, 0o755);
   await mkdir(path.join(prefix, 'tmp'));
@@ -71,7 +57,7 @@ export async function startNginx(binary: string, site: string, ports: number[]):
   const args = ['-p', prefix, '-c', path.join(prefix, 'nginx.conf'), '-e', path.join(prefix, 'error.log')];
   const check = spawnSyncText(binary, [...args, '-t']);
   if (check.code !== 0) {
-    await rm(prefix, { recursive: true, force: true });
+    await cleanup();
     throw new Error(`nginx -t failed:\n${check.output}`);
   }
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -86,7 +72,7 @@ export async function startNginx(binary: string, site: string, ports: number[]):
       await exited;
       clearTimeout(timer);
     }
-    await rm(prefix, { recursive: true, force: true });
+    await cleanup();
   };
   try {
     for (const port of ports) await waitForPort(port, 10_000, () => child.exitCode !== null);
@@ -109,9 +95,8 @@ function spawnSyncText(binary: string, args: string[]): { code: number; output: 
 
 /** Resolves once something accepts TCP connections on 127.0.0.1:port (bounded in time and attempts). */
 export async function waitForPort(port: number, timeoutMs: number, gaveUp: () => boolean = () => false): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let attempt = 0; attempt < 400; attempt++) {
-    const open = await new Promise<boolean>((resolve) => {
+  const accepts = () =>
+    new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1');
       socket.once('connect', () => {
         socket.destroy();
@@ -119,9 +104,12 @@ export async function waitForPort(port: number, timeoutMs: number, gaveUp: () =>
       });
       socket.once('error', () => resolve(false));
     });
-    if (open) return;
-    if (gaveUp() || Date.now() > deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nothing listens on 127.0.0.1:${port}`);
+  await waitFor(
+    async () => {
+      if (gaveUp()) throw new Error(`nothing listens on 127.0.0.1:${port} (gave up)`);
+      return accepts();
+    },
+    `something to listen on 127.0.0.1:${port}`,
+    { attempts: Math.ceil(timeoutMs / 50), intervalMs: 50 },
+  );
 }

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, open, rm, statfs, truncate } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, rm, statfs, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { tempDir } from './temp-dir.js';
 
 export interface SmallDisk {
   dir: string;
@@ -23,18 +23,18 @@ const PAGE = Buffer.alloc(4096, 0x61);
  * undefined.
  */
 export async function smallDisk(t: TestContext, sizeBytes: number): Promise<SmallDisk | undefined> {
-  const dir = await mkdtemp(join(tmpdir(), 'mcp-small-disk-'));
+  const { dir, cleanup } = await tempDir('mcp-small-disk-');
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeBytes}`, 'tmpfs', dir], { stdio: 'pipe' });
   } catch (error) {
-    await rm(dir, { recursive: true, force: true });
+    await cleanup();
     const why = (error as { stderr?: Buffer }).stderr?.toString().trim() || (error as Error).message;
     t.skip(`cannot mount a small tmpfs to fill up (needs root on Linux): ${why}`);
     return undefined;
   }
   t.after(async () => {
     execFileSync('umount', ['-l', dir], { stdio: 'pipe' });
-    await rm(dir, { recursive: true, force: true });
+    await cleanup();
   });
   const filler = join(dir, 'filler');
   return {

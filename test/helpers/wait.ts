@@ -1,12 +1,29 @@
 import assert from 'node:assert/strict';
 
-/** Polls `check` every `intervalMs` until it holds; fails after `attempts` tries (bounded in count and time). */
-export async function waitFor(check: () => Promise<boolean> | boolean, what: string, { attempts = 100, intervalMs = 100 } = {}): Promise<void> {
+export interface WaitOptions {
+  /** How many times to look (default 100). */
+  attempts?: number;
+  /** How long to wait between looks (default 100 ms). */
+  intervalMs?: number;
+}
+
+/**
+ * Polls `get` every `intervalMs` until it gives a value (not undefined), and returns it; fails
+ * naming `what` (a function: worded when it fails) after `attempts` tries (bounded in count and
+ * time). `get` may throw to stop early (a process that exited).
+ */
+export async function pollFor<T>(get: () => Promise<T | undefined> | T | undefined, what: string | (() => string), { attempts = 100, intervalMs = 100 }: WaitOptions = {}): Promise<T> {
   for (let attempt = 0; attempt < attempts; attempt++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    const value = await get();
+    if (value !== undefined) return value;
+    if (attempt < attempts - 1) await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
-  assert.fail(`timed out waiting for ${what}`);
+  assert.fail(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
+}
+
+/** Polls `check` until it holds (see pollFor). */
+export async function waitFor(check: () => Promise<boolean> | boolean, what: string | (() => string), options: WaitOptions = {}): Promise<void> {
+  await pollFor(async () => ((await check()) ? true : undefined), what, options);
 }
 
 /** The server's JSON log lines (stderr), parsed; other lines are skipped. */
