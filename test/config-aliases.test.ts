@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { formatCleanConfig } from '../src/config/print-clean.js';
+import { formatCleanConfig } from '../src/config/print.js';
 import { formatWarnings } from '../src/config/problems.js';
 import { brief, expectOk, expectProblems, load, tempDir, writeFile } from './helpers/config-fixtures.js';
 

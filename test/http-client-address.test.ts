@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isTrustedProxyEntry } from '../src/config/proxy-entry.js';
+import { configSchema, isTrustedProxyEntry } from '../src/config/schema.js';
 import { createClientAddressOf } from '../src/transports/http/client-address.js';
 import { sessionIdMinter } from '../src/transports/http/session-id.js';
-import { configSchema } from '../src/config/schema.js';
 
 describe('transport.trustProxy: the client address behind proxies', () => {
   it('0 ignores X-Forwarded-For entirely (anyone can write it)', () => {

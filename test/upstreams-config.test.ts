@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { formatEffectiveConfig } from '../src/config/print.js';
-import { formatCleanConfig } from '../src/config/print-clean.js';
+import { formatCleanConfig, formatEffectiveConfig } from '../src/config/print.js';
 import { expectOk, expectProblems, load, tempDir, writeFile } from './helpers/config-fixtures.js';
 import { runBinary } from './helpers/stdio-server.js';
 

@@ -1,6 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { canonicalEnumValue } from '../config/enums.js';
-import { logFormats, logLevels, logLevelSynonyms, storageTypes, transportTypes } from '../config/schema.js';
+import { canonicalEnumValue, logFormats, logLevels, logLevelSynonyms, storageTypes, transportTypes } from '../config/schema.js';
 import { serverVersion } from '../version.js';
 
 export interface CliOptions {

@@ -1,6 +1,5 @@
 import { loadConfig } from '../config/load.js';
-import { formatEffectiveConfig, formatProblems } from '../config/print.js';
-import { formatCleanConfig } from '../config/print-clean.js';
+import { formatCleanConfig, formatEffectiveConfig, formatProblems } from '../config/print.js';
 import { formatWarnings } from '../config/problems.js';
 import type { Config } from '../config/schema.js';
 import type { LoadConfigOptions } from '../config/types.js';

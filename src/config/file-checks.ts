@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { describeFsError } from './fs-errors.js';
+import { describeFsError } from './config-file.js';
 import { getIn, isPlainObject } from './object-path.js';
 import { problemAt, sourceOf, type Origins } from './origins.js';
 import type { ConfigProblem, PathSegment } from './types.js';

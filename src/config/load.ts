@@ -1,16 +1,16 @@
+import type { z } from 'zod';
 import { readConfigFile } from './config-file.js';
 import { readEnv } from './env.js';
 import { checkPaths, resolvePaths } from './file-checks.js';
 import { readFlags } from './flags.js';
-import { rewriteLegacyKeys, withRenames } from './legacy-keys.js';
-import { rewriteLegacyValues } from './legacy-values.js';
+import { oldNamesAt, rewriteLegacyKeys, rewriteLegacyValues, withRenames } from './legacy.js';
 import { formatPath, leaves, setIn } from './object-path.js';
-import { sourceOf, type Origins } from './origins.js';
+import { problemAt, sourceOf, type Origins } from './origins.js';
 import { sortProblems } from './problems.js';
-import type { Config } from './schema.js';
-import type { ConfigProblem, ConfigResult, LoadConfigOptions, ValueSource } from './types.js';
-import { dropUnsetKeys } from './unset-keys.js';
-import { validate } from './validate.js';
+import { dropUnsetKeys, shapeAt } from './schema-walk.js';
+import { configSchema, type Config } from './schema.js';
+import { unknownKeyMessage } from './suggest.js';
+import type { ConfigProblem, ConfigResult, LoadConfigOptions, PathSegment, ValueSource } from './types.js';
 
 export type { ConfigFlags, ConfigProblem, ConfigResult, LoadConfigOptions, LoadedConfig, FailedConfig, ValueSource } from './types.js';
 
@@ -57,4 +57,25 @@ function leafSources(config: Config, origins: Origins): Record<string, ValueSour
   const sources: Record<string, ValueSource> = {};
   for (const [path] of leaves(config)) sources[formatPath(path)] = sourceOf(origins, path);
   return sources;
+}
+
+export type Validated = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] };
+
+/** Checks the merged raw data against the schema; every issue becomes a problem placed at its origin. */
+export function validate(data: unknown, origins: Origins): Validated {
+  const result = configSchema.safeParse(data);
+  if (result.success) return { ok: true, config: result.data };
+  return { ok: false, problems: result.error.issues.flatMap((issue) => toProblems(issue, origins)) };
+}
+
+function toProblems(issue: z.core.$ZodIssue, origins: Origins): ConfigProblem[] {
+  const path = issue.path.filter((segment): segment is PathSegment => typeof segment !== 'symbol');
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => problemAt(origins, [...path, key], unknownKeyMessageAt(path, key), 'key'));
+  }
+  return [problemAt(origins, path, issue.message)];
+}
+
+function unknownKeyMessageAt(path: readonly PathSegment[], key: string): string {
+  return unknownKeyMessage(key, Object.keys(shapeAt(path) ?? {}), oldNamesAt(path));
 }

@@ -1,7 +1,7 @@
 import { formatPath, isPrefix } from './object-path.js';
 import type { Override } from './overrides.js';
 import type { ConfigProblem, PathSegment, ValueSource } from './types.js';
-import type { YamlSource } from './yaml-source.js';
+import type { YamlSource } from './config-file.js';
 
 /** The layers a config is built from, lowest first: file, then overrides (env, then flags). */
 export interface Origins {

@@ -1,3 +1,4 @@
+import { isPlainObject } from './object-path.js';
 import { isSecretPath } from './schema-walk.js';
 import type { PathSegment } from './types.js';
 
@@ -34,4 +35,12 @@ export function isRedactedPath(path: readonly PathSegment[]): boolean {
   if (path[0] === 'modules') return path.some((segment) => typeof segment === 'string' && looksSecret(segment));
   if (path[0] === 'upstreams' && path[2] === 'env') return typeof path[3] === 'string' && looksSecret(path[3]);
   return isSecretPath(path);
+}
+
+/** A copy of a config with every secret replaced by "[redacted]", as --print-config shows it (an empty list stays empty). */
+export function redactedConfig(value: unknown, path: PathSegment[] = []): unknown {
+  const empty = value === undefined || value === null || (Array.isArray(value) && value.length === 0);
+  if (path.length > 0 && isRedactedPath(path) && !empty) return REDACTED;
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, redactedConfig(child, [...path, key])]));
+  return value;
 }

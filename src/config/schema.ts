@@ -1,6 +1,5 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
-import { looseEnum } from './enums.js';
-import { isTrustedProxyEntry } from './proxy-entry.js';
 import { MAX_TIMER_SECONDS } from '../timers.js';
 import { upstreamsSchema } from './upstreams-schema.js';
 
@@ -273,3 +272,35 @@ export type Isolation = (typeof isolationModes)[number];
 export type ToolsDir = z.infer<typeof toolsDir>;
 export type TransportType = (typeof transportTypes)[number];
 export type StorageType = (typeof storageTypes)[number];
+
+/**
+ * The value of `values` that `raw` names, ignoring case (`INFO`, `HTTP-STREAM`, `LanceDB`), or the
+ * one a synonym stands for (`warning` -> `warn`). Anything else is returned unchanged for the
+ * schema to reject.
+ */
+export function canonicalEnumValue(raw: unknown, values: readonly string[], synonyms: Readonly<Record<string, string>> = {}): unknown {
+  if (typeof raw !== 'string') return raw;
+  const lower = raw.trim().toLowerCase();
+  return values.find((value) => value.toLowerCase() === lower) ?? synonyms[lower] ?? raw;
+}
+
+/** An enumeration read case-insensitively (from the file, the environment and flags alike). */
+export function looseEnum<const T extends readonly [string, ...string[]]>(values: T, synonyms: Readonly<Record<string, T[number]>> = {}) {
+  return z.preprocess((raw) => canonicalEnumValue(raw, values, synonyms), z.enum(values));
+}
+
+/** An address (`10.0.0.1`, `::1`) or a CIDR range (`10.0.0.0/8`, `fd00::/8`), as transport.trustProxy takes them. */
+export function isTrustedProxyEntry(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.trim().split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** The directory of a `tools.dirs` entry (a path, or `{ path, isolation }`). */
+export const toolsDirPath = (entry: ToolsDir): string => (typeof entry === 'string' ? entry : entry.path);
+
+/** The directories of `tools.dirs`, without their settings. */
+export const toolsDirPaths = (dirs: readonly ToolsDir[]): string[] => dirs.map(toolsDirPath);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { isModuleFileName, isSkippedDirName } from '../modules/discover.js';
-import { toolsDirPaths } from '../config/tools-dirs.js';
+import { toolsDirPaths } from '../config/schema.js';
 import type { LoadedConfig } from '../config/types.js';
 import type { Logger } from '../observability/logger.js';
 

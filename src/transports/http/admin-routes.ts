@@ -1,6 +1,6 @@
 import type { Hono, MiddlewareHandler } from 'hono';
-import { describeSource } from '../../config/describe.js';
-import { redactedConfig } from '../../config/redacted.js';
+import { describeSource } from '../../config/problems.js';
+import { redactedConfig } from '../../config/redact.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { Runtime } from '../../server/runtime.js';
 import { ApiKeys, bearerToken } from './api-keys.js';
