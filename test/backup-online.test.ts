@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runBinary, startStdioServer, structured, tempDir } from './helpers/stdio-server.js';
+import { runBinary, startStdioServer, structured, tempDir, type RunResult } from './helpers/stdio-server.js';
 
 for (const engine of ['lowdb', 'lancedb', 'duckdb'] as const) {
   describe(`backup while the server runs (${engine})`, () => {
@@ -13,7 +13,7 @@ for (const engine of ['lowdb', 'lancedb', 'duckdb'] as const) {
       const dataDir = path.join(root.dir, 'live');
       const archive = path.join(root.dir, 'online.tar.gz');
       const server = await startStdioServer({ era: 'legacy', args: ['--storage', engine, '--data-dir', dataDir] });
-      let backup;
+      let backup: RunResult | undefined;
       try {
         for (let i = 0; i < 20; i++) structured(await server.client.callTool({ name: 'kv_set', arguments: { key: `k${String(i).padStart(2, '0')}`, value: i } }));
         // writes keep arriving while the backup runs; they wait at the snapshot barrier, then go through

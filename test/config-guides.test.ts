@@ -140,7 +140,7 @@ describe('a config from an MCP deployment guide', () => {
     assertEachOnce(stderr, [...GUIDE_WARNINGS, 'env MCP_SERVER_HOST: transport.host: old name, read as MCP_HOST', 'env MCP_SERVER_PORT: transport.port: old name, read as MCP_PORT']);
     const warnings = stderr.split('\n').filter((line) => line.includes('config warning: '));
     assert.equal(warnings.length, GUIDE_WARNINGS.length + 2, stderr);
-    assert.ok(warnings.every((line) => /^\d\d:\d\d:\d\d\.\d{3} WARN  config warning: .* configWarning=\S+$/.test(line)), stderr);
+    assert.ok(warnings.every((line) => /^\d\d:\d\d:\d\d\.\d{3} WARN {2}config warning: .* configWarning=\S+$/.test(line)), stderr);
   });
 });
 

@@ -161,7 +161,10 @@ describe('nginx in front of two replicas (nginx/mcp-server.conf)', { skip: nginx
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'Mcp-Session-Id': `${replica}.no-such-session`, ...headers },
         body,
-      }).then(async (response) => (await response.text(), response.status));
+      }).then(async (response) => {
+        await response.text();
+        return response.status;
+      });
     const busy = fetchFrom('127.0.0.3');
     const quiet = fetchFrom('127.0.0.4');
     for (const replica of ['a', 'b']) {
@@ -177,14 +180,18 @@ describe('nginx in front of two replicas (nginx/mcp-server.conf)', { skip: nginx
   });
 
   it('restricts /metrics and /admin/ to this host, answers probes, and refuses bodies over the limit', BOUNDED, async () => {
+    const drained = async (response: Response) => {
+      await response.text();
+      return response;
+    };
     const local = fetchFrom('127.0.0.1');
     const remote = fetchFrom('127.0.0.7');
     assert.equal((await local(`${origin}/health`)).status, 200);
     const metrics = await local(`${origin}/metrics`);
     assert.equal(metrics.status, 200);
     assert.match(await metrics.text(), /^mcp_requests_total\{/m);
-    assert.equal((await remote(`${origin}/metrics`).then(async (r) => (await r.text(), r))).status, 403);
-    assert.equal((await remote(`${origin}/admin/reload`, { method: 'POST' }).then(async (r) => (await r.text(), r))).status, 403);
+    assert.equal((await remote(`${origin}/metrics`).then(drained)).status, 403);
+    assert.equal((await remote(`${origin}/admin/reload`, { method: 'POST' }).then(drained)).status, 403);
     const tooLarge = await local(`${origin}/mcp`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: 'x'.repeat(4 * 1024 * 1024 + 1) });
     await tooLarge.text();
     assert.equal(tooLarge.status, 413);

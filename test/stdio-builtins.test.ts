@@ -115,7 +115,7 @@ for (const [era, isolation] of ERAS.flatMap((era) => ISOLATIONS.map((isolation) 
       assert.ok(completion.completion.values.includes(pasta));
 
       const prompt = await server.client.getPrompt({ name: 'notes_summary', arguments: { tag: 'cooking' } });
-      const text = (prompt.messages[0]?.content as { text: string }).text;
+      const text = (prompt.messages[0]!.content as { text: string }).text;
       assert.match(text, /Pasta recipe/);
       assert.doesNotMatch(text, /Quarterly report/);
       const tags = await server.client.complete({ ref: { type: 'ref/prompt', name: 'notes_summary' }, argument: { name: 'tag', value: 'co' } });

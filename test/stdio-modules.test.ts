@@ -116,7 +116,7 @@ for (const [era, isolation] of ERAS.flatMap((era) => ISOLATIONS.map((isolation) 
       client.setRequestHandler('sampling/createMessage', async (request) => ({
         role: 'assistant',
         model: 'test-model',
-        content: { type: 'text', text: `three ideas for ${JSON.stringify((request.params.messages[0]?.content as { text?: string }).text)}` },
+        content: { type: 'text', text: `three ideas for ${JSON.stringify((request.params.messages[0]!.content as { text?: string }).text)}` },
       }));
       server = await startStdioServer({ era, client, args: ['--config', config, '--data-dir', path.join(root.dir, 'data')] });
     });
@@ -197,7 +197,7 @@ for (const [era, isolation] of ERAS.flatMap((era) => ISOLATIONS.map((isolation) 
       const read = await server.client.readResource({ uri: 'info://motd' });
       assert.equal((read.contents[0] as { text: string }).text, 'Have a nice day');
       const prompt = await server.client.getPrompt({ name: 'haiku', arguments: { topic: 'autumn' } });
-      assert.equal((prompt.messages[0]?.content as { text: string }).text, 'Write a haiku about autumn');
+      assert.equal((prompt.messages[0]!.content as { text: string }).text, 'Write a haiku about autumn');
       const completion = await server.client.complete({ ref: { type: 'ref/prompt', name: 'haiku' }, argument: { name: 'topic', value: 'w' } });
       assert.deepEqual(completion.completion.values, ['winter']);
     });

@@ -164,7 +164,7 @@ for (const engine of ENGINES) {
         .sort((a, b) => b.score - a.score)
         .slice(0, 5);
       assert.deepEqual(ids(hits), ids(reference as never));
-      hits.forEach((h, i) => assert.ok(Math.abs(h.score - reference[i]!.score) < 1e-5));
+      for (const [i, h] of hits.entries()) assert.ok(Math.abs(h.score - reference[i]!.score) < 1e-5);
       assert.equal(hits[0]!.vector!.length, 16);
       assert.equal((await col.search(query)).length, 10);
       await assert.rejects(col.search([1, 2, 3]), { code: 'DIMENSION_MISMATCH' });
@@ -240,7 +240,7 @@ for (const engine of ENGINES) {
       const col = storage.collection('big');
       const big = 'x'.repeat(1024 * 1024);
       await col.put('big', { big });
-      assert.equal(((await col.get('big'))?.data as { big: string }).big.length, big.length);
+      assert.equal(((await col.get('big'))!.data as { big: string }).big.length, big.length);
       const id = 'ключ-🔑-\'"\\;--';
       const data = { 'ü': 'é😀\u0000\n\t"\'\\', nested: { emoji: '🚀' } };
       await col.put(id, data);

@@ -2,6 +2,8 @@
  * Conformance fixtures (2025-11-25): tools that ask the client for input. Written once in the
  * multi-round-trip style; on a 2025 session the server turns each ask into a real request.
  */
+import type { ModuleContext } from 'mcp-server/module';
+
 const text = (value: unknown) => JSON.stringify(value ?? {});
 
 export default [
@@ -9,7 +11,7 @@ export default [
     name: 'test_sampling',
     description: 'Asks the client to sample a completion for the prompt',
     input: { type: 'object', properties: { prompt: { type: 'string', description: 'The prompt to send to the LLM' } }, required: ['prompt'] },
-    run({ prompt }: { prompt: string }, ctx: any) {
+    run({ prompt }: { prompt: string }, ctx: ModuleContext) {
       const answer = ctx.input('llm');
       if (answer.kind !== 'sampling') return ctx.sample('llm', { messages: [{ role: 'user', content: { type: 'text', text: prompt } }], maxTokens: 100 });
       const content = answer.result.content as { text?: string } | Array<{ text?: string }>;
@@ -20,7 +22,7 @@ export default [
     name: 'test_elicitation',
     description: 'Asks the user for input',
     input: { type: 'object', properties: { message: { type: 'string', description: 'The message to show the user' } }, required: ['message'] },
-    run({ message }: { message: string }, ctx: any) {
+    run({ message }: { message: string }, ctx: ModuleContext) {
       const answer = ctx.input('response');
       if (answer.kind !== 'elicit') {
         return ctx.elicit('response', {
@@ -39,7 +41,7 @@ export default [
     name: 'test_elicitation_sep1034_defaults',
     description: 'Elicitation with a default for every primitive type (SEP-1034)',
     input: { type: 'object', properties: {} },
-    run(_args: unknown, ctx: any) {
+    run(_args: unknown, ctx: ModuleContext) {
       const answer = ctx.input('form');
       if (answer.kind !== 'elicit') {
         return ctx.elicit('form', {
@@ -64,7 +66,7 @@ export default [
     name: 'test_elicitation_sep1330_enums',
     description: 'Elicitation with every enum form (SEP-1330)',
     input: { type: 'object', properties: {} },
-    run(_args: unknown, ctx: any) {
+    run(_args: unknown, ctx: ModuleContext) {
       const answer = ctx.input('form');
       if (answer.kind !== 'elicit') {
         return ctx.elicit('form', {

@@ -1,4 +1,6 @@
 /** Conformance fixtures: prompts, with arguments, completion, embedded resources and images. */
+import type { ModuleContext } from 'mcp-server/module';
+
 const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
 
 export default [
@@ -47,7 +49,7 @@ export default [
     name: 'test_input_required_result_prompt',
     title: 'Prompt needing input',
     description: 'Asks the user for context before producing its messages (2026-07-28 input requests)',
-    get: (_args: Record<string, string>, ctx: any) => {
+    get: (_args: Record<string, string>, ctx: ModuleContext) => {
       const answer = ctx.input('user_context');
       if (answer.kind !== 'elicit') {
         return ctx.elicit('user_context', {

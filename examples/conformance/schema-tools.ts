@@ -16,6 +16,7 @@ export default [
       },
       allOf: [{ anyOf: [{ required: ['phone'] }, { required: ['email'] }] }],
       if: { properties: { contactMethod: { const: 'phone' } }, required: ['contactMethod'] },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keyword
       then: { required: ['phone'] },
       else: { required: ['email'] },
       additionalProperties: false,

@@ -2,13 +2,22 @@
  * Conformance fixtures (2026-07-28): the Tasks extension (SEP-2663). Tools declaring
  * `execution.taskSupport` answer a client that declared io.modelcontextprotocol/tasks with a task.
  */
+import type { ElicitParams, InputAnswer, ModuleContext } from 'mcp-server/module';
+
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
-const form = (message: string, properties: Record<string, unknown>) => ({ message, requestedSchema: { type: 'object', properties } });
-const accepted = (answer: any) => answer.kind === 'elicit' && answer.action === 'accept';
+const form = (message: string, properties: Record<string, unknown>): ElicitParams => ({ message, requestedSchema: { type: 'object', properties } });
+const accepted = (answer: InputAnswer): answer is Extract<InputAnswer, { kind: 'elicit' }> => answer.kind === 'elicit' && answer.action === 'accept';
 
 export default [
   {
@@ -26,7 +35,7 @@ export default [
       taskSupport: 'optional',
       prepare: ({ seconds, label }: { seconds: number; label?: string }) => (seconds === 0 ? `Computed ${label ?? 'result'} instantly` : undefined),
     },
-    async run({ seconds, label }: { seconds: number; label?: string }, ctx: any) {
+    async run({ seconds, label }: { seconds: number; label?: string }, ctx: ModuleContext) {
       await sleep(seconds * 1000, ctx.signal);
       return `Computed ${label ?? 'result'} after ${seconds} s`;
     },
@@ -36,7 +45,7 @@ export default [
     description: 'Works for about a second, then reports a tool execution error (must run as a task)',
     input: { type: 'object', properties: {} },
     execution: { taskSupport: 'required' },
-    async run(_args: unknown, ctx: any) {
+    async run(_args: unknown, ctx: ModuleContext) {
       await sleep(1000, ctx.signal);
       return { content: [{ type: 'text', text: 'Job failed: the simulated work did not succeed' }], isError: true };
     },
@@ -46,7 +55,7 @@ export default [
     description: 'Fails with an internal (protocol-level) error; runs as a task',
     input: { type: 'object', properties: {} },
     execution: { taskSupport: 'optional' },
-    async run(_args: unknown, ctx: any) {
+    async run(_args: unknown, ctx: ModuleContext) {
       await sleep(200, ctx.signal);
       throw Object.assign(new Error('Simulated internal failure'), { code: -32603 });
     },
@@ -56,7 +65,7 @@ export default [
     description: 'Asks the user to confirm, then "deletes" the file; runs as a task',
     input: { type: 'object', properties: { filename: { type: 'string' } }, required: ['filename'] },
     execution: { taskSupport: 'optional' },
-    run({ filename }: { filename: string }, ctx: any) {
+    run({ filename }: { filename: string }, ctx: ModuleContext) {
       const answer = ctx.input('confirm');
       if (answer.kind !== 'elicit') return ctx.elicit('confirm', form(`Delete ${filename}?`, { confirm: { type: 'boolean' } }));
       return accepted(answer) && answer.content?.confirm === true ? `Deleted ${filename}` : `Kept ${filename}`;
@@ -67,7 +76,7 @@ export default [
     description: 'Asks two questions at once, then reports both answers; runs as a task',
     input: { type: 'object', properties: {} },
     execution: { taskSupport: 'optional' },
-    run(_args: unknown, ctx: any) {
+    run(_args: unknown, ctx: ModuleContext) {
       const first = ctx.input('first');
       const second = ctx.input('second');
       if (first.kind !== 'elicit' || second.kind !== 'elicit') {
@@ -83,10 +92,10 @@ export default [
     input: { type: 'object', properties: {} },
     execution: {
       taskSupport: 'required',
-      prepare: (_args: unknown, ctx: any) =>
+      prepare: (_args: unknown, ctx: ModuleContext) =>
         ctx.input('user_name').kind === 'elicit' ? undefined : ctx.elicit('user_name', form('What is your name?', { name: { type: 'string' } })),
     },
-    async run(_args: unknown, ctx: any) {
+    async run(_args: unknown, ctx: ModuleContext) {
       const answer = ctx.input('user_name');
       await sleep(300, ctx.signal);
       return `Hello, ${accepted(answer) ? String(answer.content?.name ?? 'friend') : 'friend'}!`;

@@ -47,6 +47,7 @@ export type Infer<S> = [S] extends [undefined]
         : never;
 
 /** Returns taken as they are; anything else must be JSON-shaped. */
+// biome-ignore lint/suspicious/noConfusingVoidType: `void` lets `run` end without a return (Promise<void>), as authors write it
 type AsIs = string | number | boolean | null | undefined | void | InputRequired | ToolResult | readonly ContentBlock[];
 
 /** A return value checked member by member (a union is checked one member at a time). */

@@ -59,6 +59,7 @@ export interface ToolResult<Structured = Record<string, unknown>> {
  * With `defineTool`, a tool that declares `output` must return that shape (or a result or input
  * request), and any JSON-shaped value (interfaces too) is accepted where `Json` is written here.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: `void` lets `run` end without a return (Promise<void>), as authors write it
 export type ToolReturn = string | ContentBlock[] | ToolResult | InputRequired | Json | undefined | void;
 
 export type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error';

@@ -52,15 +52,14 @@ export class BackendStorage implements Storage {
 
   collection<T = Json>(name: string): Collection<T> {
     checkCollectionName(name);
-    const storage = this;
     return {
       name,
-      get: (id) => storage.get(name, id) as never,
-      put: (id, data, options) => storage.put(name, id, data as Json, options) as never,
-      delete: (id) => storage.delete(name, id),
-      find: (query) => storage.find(name, query) as never,
-      count: (filter) => storage.count(name, filter),
-      search: (vector, options) => storage.search(name, vector, options) as never,
+      get: (id) => this.get(name, id) as never,
+      put: (id, data, options) => this.put(name, id, data as Json, options) as never,
+      delete: (id) => this.delete(name, id),
+      find: (query) => this.find(name, query) as never,
+      count: (filter) => this.count(name, filter),
+      search: (vector, options) => this.search(name, vector, options) as never,
     };
   }
 

@@ -91,7 +91,7 @@ export class ChildProcessTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     const stdin = this.child?.stdin;
-    if (!stdin || !stdin.writable) throw new Error('Not connected: the upstream process is not running');
+    if (!stdin?.writable) throw new Error('Not connected: the upstream process is not running');
     if (!stdin.write(serializeMessage(message))) await new Promise((resolve) => stdin.once('drain', resolve));
   }
 

@@ -67,7 +67,10 @@ export class LanceBackend implements Backend {
       if (!versions || versions.some((file) => file.endsWith('.manifest'))) continue;
       // no committed version on disk: make sure Lance cannot open it either before removing anything
       const opens = await this.db.openTable(name).then(
-        (table) => (table.close(), true),
+        (table) => {
+          table.close();
+          return true;
+        },
         () => false,
       );
       if (opens) continue;

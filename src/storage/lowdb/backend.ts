@@ -160,7 +160,11 @@ export class LowdbBackend implements Backend {
     try {
       await this.record(loaded, documents.map((doc) => ({ op: 'put', doc })));
     } catch (error) {
-      documents.forEach((doc, i) => (previous[i] ? loaded.docs.set(doc.id, previous[i]) : loaded.docs.delete(doc.id)));
+      for (const [i, doc] of documents.entries()) {
+        const before = previous[i];
+        if (before) loaded.docs.set(doc.id, before);
+        else loaded.docs.delete(doc.id);
+      }
       throw error;
     }
     loaded.dimension ??= documents.find((d) => d.vector)?.vector?.length;

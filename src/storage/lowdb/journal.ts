@@ -70,13 +70,16 @@ export class Journal {
     const last = lines.pop() ?? '';
     const entries: JournalEntry[] = [];
     const badLines: number[] = [];
-    lines.forEach((line, index) => {
+    for (const [index, line] of lines.entries()) {
       const entry = parseEntry(line);
-      if (entry) return void entries.push(entry);
+      if (entry) {
+        entries.push(entry);
+        continue;
+      }
       badLines.push(index + 1);
       const glued = trailingEntry(line);
       if (glued) entries.push(glued);
-    });
+    }
     if (last.length > 0) badLines.push(lines.length + 1);
     return { entries, badLines };
   }

@@ -12,7 +12,7 @@ import { limitRequests } from '../limited-transport.js';
 import type { RequestLimit } from '../request-limit.js';
 import type { Inflight } from './inflight.js';
 import { idOf, isJsonRpcShaped } from './json-rpc-message.js';
-import { INVALID_REQUEST, jsonRpcError, PARSE_ERROR, SERVER_ERROR, SESSION_NOT_FOUND } from './json-rpc-error.js';
+import { INVALID_REQUEST, jsonRpcError, PARSE_ERROR, SESSION_NOT_FOUND } from './json-rpc-error.js';
 import { sessionIdMinter } from './session-id.js';
 import { sessionRefusal } from './session-refusal.js';
 import { SessionRegistry } from './session-registry.js';
