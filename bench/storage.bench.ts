@@ -15,7 +15,7 @@ const MAX_OPS = 200;
 const MAX_SECONDS = 5;
 
 let seed = 42;
-const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
 const vector = () => Array.from({ length: DIMENSIONS }, () => random() * 2 - 1);
 
 function* documents(n: number): Generator<StoredDocument> {
@@ -74,11 +74,7 @@ for (const size of SIZES) {
   for (const engine of ENGINES) {
     process.stderr.write(`benchmarking ${engine} at ${size} documents...\n`);
     for (const [name, r] of await bench(engine, size)) {
-      rows.push(
-        typeof r === 'string'
-          ? [engine, String(size), name, '', '', '', r]
-          : [engine, String(size), name, (r.ops / r.seconds).toFixed(0), r.p50.toFixed(2), r.p95.toFixed(2), `${r.ops} ops`],
-      );
+      rows.push(typeof r === 'string' ? [engine, String(size), name, '', '', '', r] : [engine, String(size), name, (r.ops / r.seconds).toFixed(0), r.p50.toFixed(2), r.p95.toFixed(2), `${r.ops} ops`]);
     }
   }
 }

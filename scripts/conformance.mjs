@@ -33,8 +33,23 @@ const port = await freePort();
 const url = `http://127.0.0.1:${port}/mcp`;
 const server = spawn(
   process.execPath,
-  [path.join(root, 'bin/mcp-server'), '--transport', 'http-stream', '--host', '127.0.0.1', '--port', String(port), '--config', config,
-    '--tools-dir', path.join(root, 'examples/conformance'), '--data-dir', path.join(work, 'data'), '--log-level', 'warn'],
+  [
+    path.join(root, 'bin/mcp-server'),
+    '--transport',
+    'http-stream',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--config',
+    config,
+    '--tools-dir',
+    path.join(root, 'examples/conformance'),
+    '--data-dir',
+    path.join(work, 'data'),
+    '--log-level',
+    'warn',
+  ],
   { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
 );
 let serverLog = '';

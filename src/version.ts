@@ -6,6 +6,4 @@ import { fileURLToPath } from 'node:url';
 export const packageRoot: string = path.dirname(fileURLToPath(new URL('../package.json', import.meta.url)));
 
 /** The package version, read once from package.json. */
-export const serverVersion: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+export const serverVersion: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;

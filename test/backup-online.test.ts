@@ -34,7 +34,10 @@ for (const engine of ['lowdb', 'lancedb', 'duckdb'] as const) {
       const restored = await startStdioServer({ era: 'modern', args: ['--data-dir', restoredDir] });
       try {
         const listed = structured<{ entries: Array<{ key: string }> }>(await restored.client.callTool({ name: 'kv_list', arguments: { prefix: 'k', limit: 100 } }));
-        assert.deepEqual(listed.entries.map((entry) => entry.key), Array.from({ length: 20 }, (_, i) => `k${String(i).padStart(2, '0')}`));
+        assert.deepEqual(
+          listed.entries.map((entry) => entry.key),
+          Array.from({ length: 20 }, (_, i) => `k${String(i).padStart(2, '0')}`),
+        );
       } finally {
         await restored.close();
       }

@@ -18,10 +18,14 @@ async function startDev(args: string[]): Promise<BinaryProcess> {
   const dev = spawnBinary(['dev', ...args]);
   let exit: number | null | undefined;
   void dev.exited.then((code) => (exit = code));
-  await waitFor(() => {
-    if (exit !== undefined) throw new Error(`mcp-server dev exited (${exit}):\n${dev.stderr()}`);
-    return dev.stdout().includes(BANNER_END);
-  }, 'the dev banner', { attempts: 200 });
+  await waitFor(
+    () => {
+      if (exit !== undefined) throw new Error(`mcp-server dev exited (${exit}):\n${dev.stderr()}`);
+      return dev.stdout().includes(BANNER_END);
+    },
+    'the dev banner',
+    { attempts: 200 },
+  );
   return dev;
 }
 
@@ -66,7 +70,10 @@ describe('mcp-server dev', () => {
     for (const era of ['modern', 'legacy'] as const) {
       const client = await connect(url, era);
       try {
-        assert.deepEqual((await client.listTools()).tools.map((tool) => tool.name), ['greet']);
+        assert.deepEqual(
+          (await client.listTools()).tools.map((tool) => tool.name),
+          ['greet'],
+        );
         assert.deepEqual(structured(await client.callTool({ name: 'greet', arguments: { name: era } })).greeting, `Hello, ${era}.`);
       } finally {
         await client.close();

@@ -56,7 +56,7 @@ describe('mcp-server init', () => {
     assert.match(printed, /\{"servers":\{"my-tools":\{"type":"stdio","command":"node"/, 'the VS Code format too');
   });
 
-  it("passes its own test (node --test in the starter directory)", async () => {
+  it('passes its own test (node --test in the starter directory)', async () => {
     const result = await run(['--test'], starter);
     assert.equal(result.code, 0, result.output);
     assert.match(result.output, /# pass 4\n/);
@@ -72,10 +72,16 @@ describe('mcp-server init', () => {
     it(`is served by the real binary started in it, with its config (${era} client)`, async () => {
       const server = await startStdioServer({ era, cwd: starter });
       try {
-        assert.deepEqual((await server.client.listTools()).tools.map((tool) => tool.name), ['greet']);
+        assert.deepEqual(
+          (await server.client.listTools()).tools.map((tool) => tool.name),
+          ['greet'],
+        );
         assert.deepEqual(structured(await server.client.callTool({ name: 'greet', arguments: { name: era } })), { greeting: `Hello, ${era}.`, times: 1 });
         assert.match(textOf({ content: (await server.client.readResource({ uri: 'about://greetings' })).contents }), /been greeted so far/);
-        assert.deepEqual((await server.client.listPrompts()).prompts.map((prompt) => prompt.name), ['welcome']);
+        assert.deepEqual(
+          (await server.client.listPrompts()).prompts.map((prompt) => prompt.name),
+          ['welcome'],
+        );
       } finally {
         await server.close();
       }

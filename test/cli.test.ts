@@ -15,7 +15,25 @@ describe('mcp-server command line', () => {
   it('--help lists every documented flag', async () => {
     const result = await runBinary(['--help']);
     assert.equal(result.code, 0);
-    for (const flag of ['--config', '--transport', '--host', '--port', '--tools-dir', '--storage', '--data-dir', '--log-level', '--ssl-keyfile', '--ssl-certfile', '--validate-config', '--print-config', '--format', '--backup', '--restore', '--repair-database', '--migrate']) {
+    for (const flag of [
+      '--config',
+      '--transport',
+      '--host',
+      '--port',
+      '--tools-dir',
+      '--storage',
+      '--data-dir',
+      '--log-level',
+      '--ssl-keyfile',
+      '--ssl-certfile',
+      '--validate-config',
+      '--print-config',
+      '--format',
+      '--backup',
+      '--restore',
+      '--repair-database',
+      '--migrate',
+    ]) {
       assert.ok(result.stdout.includes(flag), `${flag} missing from --help`);
     }
   });

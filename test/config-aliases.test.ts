@@ -114,10 +114,7 @@ describe('loadConfig: environment variables', () => {
       'MCP_SERVR_PORT is not a setting; did you mean MCP_PORT?',
       'MCP_WHATEVER_ELSE is not a setting; see "Environment variables" in the README',
     ]);
-    assert.equal(
-      formatWarnings(result.warnings.slice(1, 2)),
-      'warning: env MCP_SERVR_PORT: MCP_SERVR_PORT is not a setting; did you mean MCP_PORT?',
-    );
+    assert.equal(formatWarnings(result.warnings.slice(1, 2)), 'warning: env MCP_SERVR_PORT: MCP_SERVR_PORT is not a setting; did you mean MCP_PORT?');
   });
 });
 

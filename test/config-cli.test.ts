@@ -41,7 +41,11 @@ describe('mcp-server --validate-config', { skip }, () => {
 
   it('exits 1 and prints every problem with line:column on stderr', () => {
     const dir = tempDir();
-    const file = writeFile(dir, 'bad.yaml', ['transport:', '  port: 70000', '  prot: 1', 'tools:', '  dirs:', '    - ./missing', 'logging:', '  level: loud', 'server:', '  name: [1, 2]', ''].join('\n'));
+    const file = writeFile(
+      dir,
+      'bad.yaml',
+      ['transport:', '  port: 70000', '  prot: 1', 'tools:', '  dirs:', '    - ./missing', 'logging:', '  level: loud', 'server:', '  name: [1, 2]', ''].join('\n'),
+    );
     const { code, stdout, stderr } = run(['--validate-config', '--config', file], dir);
     assert.equal(code, 1);
     assert.equal(stdout, '');

@@ -140,7 +140,10 @@ describe('a config from an MCP deployment guide', () => {
     assertEachOnce(stderr, [...GUIDE_WARNINGS, 'env MCP_SERVER_HOST: transport.host: old name, read as MCP_HOST', 'env MCP_SERVER_PORT: transport.port: old name, read as MCP_PORT']);
     const warnings = stderr.split('\n').filter((line) => line.includes('config warning: '));
     assert.equal(warnings.length, GUIDE_WARNINGS.length + 2, stderr);
-    assert.ok(warnings.every((line) => /^\d\d:\d\d:\d\d\.\d{3} WARN {2}config warning: .* configWarning=\S+$/.test(line)), stderr);
+    assert.ok(
+      warnings.every((line) => /^\d\d:\d\d:\d\d\.\d{3} WARN {2}config warning: .* configWarning=\S+$/.test(line)),
+      stderr,
+    );
   });
 });
 
@@ -212,7 +215,19 @@ describe('old spellings on the command line', () => {
     await writeFile(path.join(dir, 'strict.yaml'), `strict: true${GUIDE_CONFIG}`);
     await writeFile(
       path.join(dir, 'others.yaml'),
-      ['transport:', '  type: Streamable-HTTP', 'storage:', '  type: tinydb', 'tools:', '  enabled: false', '  auto_discover: false', '  directories: [./tools]', 'logging:', '  format: TEXT', ''].join('\n'),
+      [
+        'transport:',
+        '  type: Streamable-HTTP',
+        'storage:',
+        '  type: tinydb',
+        'tools:',
+        '  enabled: false',
+        '  auto_discover: false',
+        '  directories: [./tools]',
+        'logging:',
+        '  format: TEXT',
+        '',
+      ].join('\n'),
     );
   });
   after(async () => {
@@ -255,7 +270,13 @@ describe('old spellings on the command line', () => {
     assert.equal(ok.code, 0, ok.stderr);
     assertEachOnce(ok.stderr, GUIDE_WARNINGS);
     assert.match(ok.stderr, /^warning: env MCP_SERVR_PORT: MCP_SERVR_PORT is not a setting; did you mean MCP_PORT\?$/m);
-    assert.ok(ok.stderr.trim().split('\n').every((line) => line.startsWith('warning: ')), ok.stderr);
+    assert.ok(
+      ok.stderr
+        .trim()
+        .split('\n')
+        .every((line) => line.startsWith('warning: ')),
+      ok.stderr,
+    );
     assert.match(ok.stdout, /^configuration OK .*; 8 warnings/m);
 
     await writeFile(file('typo.yaml'), `${GUIDE_CONFIG}transport_extra: 1\n`);

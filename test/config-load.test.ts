@@ -42,9 +42,7 @@ describe('loadConfig: the config file', () => {
     const cwd = tempDir();
     const result = expectProblems(loadConfig({ configPath: 'nope.yaml', env: {}, flags: {}, cwd }));
     assert.equal(result.configFile, join(cwd, 'nope.yaml'));
-    assert.deepEqual(result.problems, [
-      { path: '', message: `config file not found: ${join(cwd, 'nope.yaml')}`, file: join(cwd, 'nope.yaml'), origin: 'flag', name: '--config' },
-    ]);
+    assert.deepEqual(result.problems, [{ path: '', message: `config file not found: ${join(cwd, 'nope.yaml')}`, file: join(cwd, 'nope.yaml'), origin: 'flag', name: '--config' }]);
   });
 
   it('reports an MCP_CONFIG_PATH file that does not exist, naming the variable', () => {
@@ -59,8 +57,7 @@ describe('loadConfig: the config file', () => {
     writeFile(cwd, 'config.yaml', 'server:\n  name: default-file\n');
     writeFile(cwd, 'env.yaml', 'server:\n  name: env-file\n');
     writeFile(cwd, 'flag.yaml', 'server:\n  name: flag-file\n');
-    const name = (configPath?: string, env: Record<string, string> = {}) =>
-      expectOk(loadConfig({ ...(configPath ? { configPath } : {}), env, flags: {}, cwd })).config.server.name;
+    const name = (configPath?: string, env: Record<string, string> = {}) => expectOk(loadConfig({ ...(configPath ? { configPath } : {}), env, flags: {}, cwd })).config.server.name;
     assert.equal(name(), 'default-file');
     assert.equal(name(undefined, { MCP_CONFIG_PATH: 'env.yaml' }), 'env-file');
     assert.equal(name('flag.yaml', { MCP_CONFIG_PATH: 'env.yaml' }), 'flag-file');
@@ -154,18 +151,15 @@ describe('loadConfig: problems carry line:column', () => {
   it('reports a TLS key without a certificate, and missing TLS files', () => {
     const result = expectProblems(load({ yaml: 'transport:\n  tls:\n    keyFile: ./key.pem\n' }));
     assert.deepEqual(result.problems.map(brief), ['3:14 transport.tls.keyFile', '3:14 transport.tls.keyFile']);
-    assert.deepEqual(result.problems.map((p) => p.message.split(':')[0]), ['file not found', 'certFile is required when keyFile is set (both are needed to serve HTTPS)']);
+    assert.deepEqual(
+      result.problems.map((p) => p.message.split(':')[0]),
+      ['file not found', 'certFile is required when keyFile is set (both are needed to serve HTTPS)'],
+    );
   });
 
   it('collects all problems from file, env and flags, file ones in file order', () => {
     const yaml = 'server:\n  name: ""\ntransport:\n  port: -1\n  bogus: true\n';
     const result = expectProblems(load({ yaml, env: { MCP_LOG_LEVEL: 'chatty' }, flags: { port: 'eighty' } }));
-    assert.deepEqual(result.problems.map(brief), [
-      '2:9 server.name',
-      '4:9 transport.port',
-      '5:3 transport.bogus',
-      'env MCP_LOG_LEVEL logging.level',
-      'flag --port transport.port',
-    ]);
+    assert.deepEqual(result.problems.map(brief), ['2:9 server.name', '4:9 transport.port', '5:3 transport.bogus', 'env MCP_LOG_LEVEL logging.level', 'flag --port transport.port']);
   });
 });

@@ -81,9 +81,7 @@ describe('loadConfig: precedence flag > env > file > default', () => {
   });
 
   it('reports bad env and flag values naming the variable or flag', () => {
-    const result = expectProblems(
-      load({ env: { MCP_PORT: '80x', MCP_TOOL_TIMEOUT_SECONDS: 'soon', MCP_TRANSPORT_TYPE: 'carrier-pigeon' }, flags: { port: '1.5', storage: 'floppy' } }),
-    );
+    const result = expectProblems(load({ env: { MCP_PORT: '80x', MCP_TOOL_TIMEOUT_SECONDS: 'soon', MCP_TRANSPORT_TYPE: 'carrier-pigeon' }, flags: { port: '1.5', storage: 'floppy' } }));
     assert.deepEqual(result.problems.map(brief).sort(), [
       'env MCP_PORT transport.port',
       'env MCP_TOOL_TIMEOUT_SECONDS tools.timeoutSeconds',

@@ -11,17 +11,7 @@ const KEY = 'api-key-must-stay-hidden-42';
 
 describe('formatEffectiveConfig', () => {
   const cwd = tempDir();
-  const yaml = [
-    'server:',
-    `  requestStateSecret: ${SECRET}`,
-    'transport:',
-    '  host: 0.0.0.0',
-    'modules:',
-    '  weather:',
-    '    units: metric',
-    '    apiToken: token-value-xyz',
-    '',
-  ].join('\n');
+  const yaml = ['server:', `  requestStateSecret: ${SECRET}`, 'transport:', '  host: 0.0.0.0', 'modules:', '  weather:', '    units: metric', '    apiToken: token-value-xyz', ''].join('\n');
   const result = expectOk(load({ cwd, yaml, env: { MCP_PORT: '9003', MCP_API_KEY: KEY }, flags: { logLevel: 'warn' } }));
   const text = formatEffectiveConfig(result, { cwd });
   const line = (key: string) => text.split('\n').find((l) => l.trimStart().startsWith(`${key}:`));

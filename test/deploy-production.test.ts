@@ -24,7 +24,10 @@ describe('Dockerfile', () => {
     assert.match(image, /^node:(20|22|24)(\.\d+)*-(bookworm|trixie|bullseye)(-slim)?$/, 'a Debian (glibc) Node LTS image');
     const install = argsOf(final, 'RUN').find((line) => /\bnpm ci\b/.test(line)) ?? '';
     assert.match(install, /--omit=dev/);
-    assert.ok(argsOf(final, 'COPY').some((line) => /--from=build\s+\/app\/dist\b/.test(line)), 'dist/ (with the compiled built-in modules) comes from the build stage');
+    assert.ok(
+      argsOf(final, 'COPY').some((line) => /--from=build\s+\/app\/dist\b/.test(line)),
+      'dist/ (with the compiled built-in modules) comes from the build stage',
+    );
     const [user] = argsOf(final, 'USER');
     assert.match(user ?? '', /^[1-9]\d*(:[1-9]\d*)?$/, 'a numeric non-root user (Kubernetes runAsNonRoot can check it)');
     assert.deepEqual(argsOf(final, 'EXPOSE'), ['8000']);
@@ -37,71 +40,71 @@ describe('Dockerfile', () => {
     assert.equal(env.MCP_DATA_PATH, '/data');
   });
 
-  it(
-    'does what the Dockerfile does: packed package, production install, unprivileged user, read-only app, writable data, /health',
-    { timeout: 300_000 },
-    async () => {
-      const work = await tempDir('mcp-image-');
-      const app = path.join(work.dir, 'app');
-      const data = path.join(work.dir, 'data');
-      let pid: number | undefined;
-      try {
-        await chmod(work.dir, 0o755);
-        // The package as published (dist/ is already built by `npm test`; pack must not rebuild it under running tests).
-        const packed = JSON.parse((await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work.dir], { cwd: repoRoot })).stdout) as Array<{ filename: string }>;
-        await mkdir(app);
-        await tar.x({ file: path.join(work.dir, packed[0]!.filename), cwd: app, strip: 1 });
-        await copyFile(path.join(repoRoot, 'package-lock.json'), path.join(app, 'package-lock.json'));
+  it('does what the Dockerfile does: packed package, production install, unprivileged user, read-only app, writable data, /health', { timeout: 300_000 }, async () => {
+    const work = await tempDir('mcp-image-');
+    const app = path.join(work.dir, 'app');
+    const data = path.join(work.dir, 'data');
+    let pid: number | undefined;
+    try {
+      await chmod(work.dir, 0o755);
+      // The package as published (dist/ is already built by `npm test`; pack must not rebuild it under running tests).
+      const packed = JSON.parse((await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work.dir], { cwd: repoRoot })).stdout) as Array<{ filename: string }>;
+      await mkdir(app);
+      await tar.x({ file: path.join(work.dir, packed[0]!.filename), cwd: app, strip: 1 });
+      await copyFile(path.join(repoRoot, 'package-lock.json'), path.join(app, 'package-lock.json'));
 
-        // The final stage's install command, as written (from the npm cache where it can).
-        const install = (argsOf(final, 'RUN').find((line) => /\bnpm ci\b/.test(line)) ?? '').split('&&')[0]!.trim().split(/\s+/);
-        assert.equal(install[0], 'npm');
-        await run('npm', [...install.slice(1), '--prefer-offline'], { cwd: app, env: { ...process.env, NODE_ENV: 'production' }, timeout: 240_000 });
-        assert.ok(!existsSync(path.join(app, 'node_modules', 'typescript')), 'no dev dependencies');
-        assert.ok(existsSync(path.join(app, 'dist', 'tools', 'kv.js')), 'built-in modules precompiled');
+      // The final stage's install command, as written (from the npm cache where it can).
+      const install = (argsOf(final, 'RUN').find((line) => /\bnpm ci\b/.test(line)) ?? '').split('&&')[0]!.trim().split(/\s+/);
+      assert.equal(install[0], 'npm');
+      await run('npm', [...install.slice(1), '--prefer-offline'], { cwd: app, env: { ...process.env, NODE_ENV: 'production' }, timeout: 240_000 });
+      assert.ok(!existsSync(path.join(app, 'node_modules', 'typescript')), 'no dev dependencies');
+      assert.ok(existsSync(path.join(app, 'dist', 'tools', 'kv.js')), 'built-in modules precompiled');
 
-        // An unprivileged user: the Dockerfile's USER when we can switch to it; otherwise we are one, and the app is made read-only.
-        await mkdir(data);
-        const [uid, gid] = (argsOf(final, 'USER')[0] ?? '').split(':').map(Number);
-        if (isRoot) await chown(data, uid!, gid ?? uid!);
-        else await run('chmod', ['-R', 'a-w', app]);
+      // An unprivileged user: the Dockerfile's USER when we can switch to it; otherwise we are one, and the app is made read-only.
+      await mkdir(data);
+      const [uid, gid] = (argsOf(final, 'USER')[0] ?? '').split(':').map(Number);
+      if (isRoot) await chown(data, uid!, gid ?? uid!);
+      else await run('chmod', ['-R', 'a-w', app]);
 
-        const port = await freePort();
-        const env = { ...childEnv(), ...envOf(final), MCP_HOST: '127.0.0.1', MCP_PORT: String(port), MCP_DATA_PATH: data, HOME: data };
-        const [command, ...args] = execForm(argsOf(final, 'CMD')[0]!).map((arg) => arg.replace(/^\/app\//, `${app}/`));
-        assert.equal(command, 'node');
-        const child = spawn(process.execPath, args, { cwd: data, env, stdio: ['ignore', 'ignore', 'pipe'], ...(isRoot ? { uid: uid!, gid: gid ?? uid! } : {}) });
-        pid = child.pid;
-        let stderr = '';
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-        const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const port = await freePort();
+      const env = { ...childEnv(), ...envOf(final), MCP_HOST: '127.0.0.1', MCP_PORT: String(port), MCP_DATA_PATH: data, HOME: data };
+      const [command, ...args] = execForm(argsOf(final, 'CMD')[0]!).map((arg) => arg.replace(/^\/app\//, `${app}/`));
+      assert.equal(command, 'node');
+      const child = spawn(process.execPath, args, { cwd: data, env, stdio: ['ignore', 'ignore', 'pipe'], ...(isRoot ? { uid: uid!, gid: gid ?? uid! } : {}) });
+      pid = child.pid;
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
-        const origin = `http://127.0.0.1:${port}`;
-        await waitForHealth(origin, () => child.exitCode !== null, () => stderr);
-        if (isRoot) assert.match(await readFile(`/proc/${pid}/status`, 'utf8'), new RegExp(`^Uid:\\s+${uid}\\s`, 'm'), 'runs as the Dockerfile USER');
-        const [healthCommand, ...healthArgs] = execForm(argsOf(final, 'HEALTHCHECK')[0]!);
-        assert.equal(healthCommand, 'node');
-        await run(process.execPath, healthArgs, { env, timeout: 10_000 });
-        assert.equal((await fetch(`${origin}/ready`)).status, 200);
+      const origin = `http://127.0.0.1:${port}`;
+      await waitForHealth(
+        origin,
+        () => child.exitCode !== null,
+        () => stderr,
+      );
+      if (isRoot) assert.match(await readFile(`/proc/${pid}/status`, 'utf8'), new RegExp(`^Uid:\\s+${uid}\\s`, 'm'), 'runs as the Dockerfile USER');
+      const [healthCommand, ...healthArgs] = execForm(argsOf(final, 'HEALTHCHECK')[0]!);
+      assert.equal(healthCommand, 'node');
+      await run(process.execPath, healthArgs, { env, timeout: 10_000 });
+      assert.equal((await fetch(`${origin}/ready`)).status, 200);
 
-        const client = await connectClient({ origin }, 'legacy');
-        const { tools } = await client.listTools();
-        assert.ok(tools.some((tool) => tool.name === 'kv_set'));
-        const stored = await client.callTool({ name: 'kv_set', arguments: { key: 'image', value: 'works' } });
-        assert.notEqual(stored.isError, true);
-        await client.close();
-        assert.ok((await readdir(data)).length > 0, 'the data directory is written');
+      const client = await connectClient({ origin }, 'legacy');
+      const { tools } = await client.listTools();
+      assert.ok(tools.some((tool) => tool.name === 'kv_set'));
+      const stored = await client.callTool({ name: 'kv_set', arguments: { key: 'image', value: 'works' } });
+      assert.notEqual(stored.isError, true);
+      await client.close();
+      assert.ok((await readdir(data)).length > 0, 'the data directory is written');
 
-        child.kill('SIGTERM');
-        assert.equal(await exited, 0, stderr);
-        assert.doesNotMatch(stderr, /"level":(50|60)/, 'no errors logged');
-      } finally {
-        killIfAlive(pid);
-        if (!isRoot) await run('chmod', ['-R', 'u+w', app]).catch(() => undefined);
-        await work.cleanup();
-      }
-    },
-  );
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, stderr);
+      assert.doesNotMatch(stderr, /"level":(50|60)/, 'no errors logged');
+    } finally {
+      killIfAlive(pid);
+      if (!isRoot) await run('chmod', ['-R', 'u+w', app]).catch(() => undefined);
+      await work.cleanup();
+    }
+  });
 });
 
 describe('deployment configs pass --validate-config', () => {
@@ -137,7 +140,10 @@ async function waitForHealth(origin: string, exited: () => boolean, stderr: () =
   await waitFor(
     async () => {
       if (exited()) throw new Error(`the server exited before /health answered:\n${stderr()}`);
-      return fetch(`${origin}/health`).then((response) => response.status === 200, () => false);
+      return fetch(`${origin}/health`).then(
+        (response) => response.status === 200,
+        () => false,
+      );
     },
     () => `/health to answer (server log:\n${stderr()})`,
     { attempts: 300 },

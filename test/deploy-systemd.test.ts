@@ -48,39 +48,37 @@ describe('systemd/mcp-server.service', () => {
     assert.ok(!settings.has('MemoryDenyWriteExecute'), "V8's JIT needs writable executable memory");
   });
 
-  it(
-    'creates its user and directories from the sysusers and tmpfiles snippets',
-    { skip: !isRoot ? 'needs root (files owned by the new user)' : !tool('systemd-sysusers') || !tool('systemd-tmpfiles') ? 'systemd-sysusers or systemd-tmpfiles is not installed' : false },
-    async () => {
-      const root = await tempDir('mcp-sysroot-');
-      try {
-        const sysusers = path.join(root.dir, 'sysusers.conf');
-        const tmpfiles = path.join(root.dir, 'tmpfiles.conf');
-        await mkdir(path.join(root.dir, 'etc'));
-        await copyFile(path.join(repoRoot, 'systemd', 'mcp-server.sysusers'), sysusers);
-        await copyFile(path.join(repoRoot, 'systemd', 'mcp-server.tmpfiles'), tmpfiles);
-        await run(tool('systemd-sysusers')!, [`--root=${root.dir}`, sysusers], { timeout: 30_000 });
-        await run(tool('systemd-tmpfiles')!, [`--root=${root.dir}`, '--create', tmpfiles], { timeout: 30_000 });
-        const passwd = await readFile(path.join(root.dir, 'etc', 'passwd'), 'utf8');
-        const [, uid, gid, , home, shell] = /^mcp-server:x:(\d+):(\d+):([^:\n]*):([^:\n]*):([^:\n]*)$/m.exec(passwd) ?? [];
-        assert.ok(uid && Number(uid) > 0 && Number(uid) < 1000, `a system user: ${passwd}`);
-        assert.equal(home, '/var/lib/mcp-server');
-        assert.equal(shell, '/usr/sbin/nologin');
-        for (const [dir, owner, mode] of [
-          ['var/lib/mcp-server', Number(uid), 0o750],
-          ['var/log/mcp-server', Number(uid), 0o750],
-          ['etc/mcp-server', 0, 0o750],
-        ] as const) {
-          const info = await stat(path.join(root.dir, dir));
-          assert.equal(info.uid, owner, dir);
-          assert.equal(info.gid, Number(gid), dir);
-          assert.equal(info.mode & 0o777, mode, dir);
-        }
-      } finally {
-        await root.cleanup();
+  it('creates its user and directories from the sysusers and tmpfiles snippets', {
+    skip: !isRoot ? 'needs root (files owned by the new user)' : !tool('systemd-sysusers') || !tool('systemd-tmpfiles') ? 'systemd-sysusers or systemd-tmpfiles is not installed' : false,
+  }, async () => {
+    const root = await tempDir('mcp-sysroot-');
+    try {
+      const sysusers = path.join(root.dir, 'sysusers.conf');
+      const tmpfiles = path.join(root.dir, 'tmpfiles.conf');
+      await mkdir(path.join(root.dir, 'etc'));
+      await copyFile(path.join(repoRoot, 'systemd', 'mcp-server.sysusers'), sysusers);
+      await copyFile(path.join(repoRoot, 'systemd', 'mcp-server.tmpfiles'), tmpfiles);
+      await run(tool('systemd-sysusers')!, [`--root=${root.dir}`, sysusers], { timeout: 30_000 });
+      await run(tool('systemd-tmpfiles')!, [`--root=${root.dir}`, '--create', tmpfiles], { timeout: 30_000 });
+      const passwd = await readFile(path.join(root.dir, 'etc', 'passwd'), 'utf8');
+      const [, uid, gid, , home, shell] = /^mcp-server:x:(\d+):(\d+):([^:\n]*):([^:\n]*):([^:\n]*)$/m.exec(passwd) ?? [];
+      assert.ok(uid && Number(uid) > 0 && Number(uid) < 1000, `a system user: ${passwd}`);
+      assert.equal(home, '/var/lib/mcp-server');
+      assert.equal(shell, '/usr/sbin/nologin');
+      for (const [dir, owner, mode] of [
+        ['var/lib/mcp-server', Number(uid), 0o750],
+        ['var/log/mcp-server', Number(uid), 0o750],
+        ['etc/mcp-server', 0, 0o750],
+      ] as const) {
+        const info = await stat(path.join(root.dir, dir));
+        assert.equal(info.uid, owner, dir);
+        assert.equal(info.gid, Number(gid), dir);
+        assert.equal(info.mode & 0o777, mode, dir);
       }
-    },
-  );
+    } finally {
+      await root.cleanup();
+    }
+  });
 });
 
 describe('process name', () => {

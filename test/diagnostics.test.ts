@@ -78,7 +78,11 @@ describe('--profile and --memory-profile', () => {
   });
 
   it('--duration alone, or profiling with a one-shot command, is a usage error', async () => {
-    for (const args of [['--duration', '5'], ['--profile', '--validate-config'], ['--profile', '--duration', '0']]) {
+    for (const args of [
+      ['--duration', '5'],
+      ['--profile', '--validate-config'],
+      ['--profile', '--duration', '0'],
+    ]) {
       const result = await runBinary(args);
       assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
       assert.match(result.stderr, /^mcp-server: .*(duration|profile)/);

@@ -20,11 +20,12 @@ const CALLS: Record<string, Array<Record<string, unknown>>> = {
 
 const structured = <T>(result: unknown) => (result as { structuredContent: T }).structuredContent;
 
-for (const [transport, kinds, isolation] of ISOLATIONS.flatMap((isolation) =>
-  [
-    ['http-stream', ['modern', 'legacy'], isolation],
-    ['sse', ['sse'], isolation],
-  ] as const,
+for (const [transport, kinds, isolation] of ISOLATIONS.flatMap(
+  (isolation) =>
+    [
+      ['http-stream', ['modern', 'legacy'], isolation],
+      ['sse', ['sse'], isolation],
+    ] as const,
 )) {
   describe(`built-in tools over ${transport} (isolation: ${isolation})`, () => {
     let server: HttpServer;

@@ -49,7 +49,13 @@ describe('HTTP middleware', () => {
   it('bearer keys: 401 with a challenge without a valid key; the key label, never the key, goes on', async () => {
     const metrics = createMetrics({ processMetrics: false });
     const keys = new ApiKeys(['s3cret', 'other']);
-    const app = appWith(bearerAuth(() => keys, metrics, () => clientAddressOf));
+    const app = appWith(
+      bearerAuth(
+        () => keys,
+        metrics,
+        () => clientAddressOf,
+      ),
+    );
     const missing = await app.request('/mcp');
     assert.equal(missing.status, 401);
     assert.equal(missing.headers.get('www-authenticate'), 'Bearer realm="mcp-server"');
@@ -67,7 +73,14 @@ describe('HTTP middleware', () => {
     const metrics = createMetrics({ processMetrics: false });
     const keys = new ApiKeys(['a', 'b']);
     let limiter: FixedWindowRateLimiter | undefined = new FixedWindowRateLimiter({ windowSeconds: 60, max: 1 });
-    const app = appWith(bearerAuth(() => keys, metrics, () => clientAddressOf), rateLimit(() => limiter, metrics));
+    const app = appWith(
+      bearerAuth(
+        () => keys,
+        metrics,
+        () => clientAddressOf,
+      ),
+      rateLimit(() => limiter, metrics),
+    );
     const as = (key: string) => app.request('/mcp', { headers: { authorization: `Bearer ${key}` } });
     assert.equal((await as('a')).status, 200);
     const limited = await as('a');

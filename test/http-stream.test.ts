@@ -141,12 +141,16 @@ describe('Streamable HTTP transport', () => {
 
       // Until the server notices the dropped connection the stream counts as open (409), so retry
       // the way clients do after the SSE retry interval.
-      const resumed = await pollFor(async () => {
-        const response = await fetch(mcp, { headers: { ...SESSION_HEADERS(sessionId), Accept: 'text/event-stream', 'Last-Event-ID': lastEventId } });
-        if (response.status !== 409) return response;
-        await response.text();
-        return undefined;
-      }, 'the dropped stream to be noticed (409 until then)', { attempts: 30 });
+      const resumed = await pollFor(
+        async () => {
+          const response = await fetch(mcp, { headers: { ...SESSION_HEADERS(sessionId), Accept: 'text/event-stream', 'Last-Event-ID': lastEventId } });
+          if (response.status !== 409) return response;
+          await response.text();
+          return undefined;
+        },
+        'the dropped stream to be noticed (409 until then)',
+        { attempts: 30 },
+      );
       assert.equal(resumed.status, 200);
       const second = new SseReader(resumed);
       await second.until((events) => events.some((e) => e.data?.id === 7));

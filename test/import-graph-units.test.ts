@@ -14,7 +14,12 @@ describe('the import graph of src/', () => {
   });
 
   it('finds a cycle when there is one (the check itself)', () => {
-    const cyclic = new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts']], ['d.ts', ['a.ts']]]);
+    const cyclic = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['c.ts']],
+      ['c.ts', ['a.ts']],
+      ['d.ts', ['a.ts']],
+    ]);
     assert.deepEqual(importCycles(cyclic), [['a.ts', 'b.ts', 'c.ts']]);
   });
 

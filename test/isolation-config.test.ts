@@ -23,7 +23,8 @@ describe('isolation settings', () => {
 
   it('chooses per module, then per directory (the innermost), then tools.isolation', () => {
     const cwd = project();
-    const yaml = 'tools:\n  isolation: worker\n  dirs:\n    - ./trusted\n    - path: ./vendor\n      isolation: none\n    - path: ./vendor/inner\n      isolation: worker\nmodules:\n  pinned:\n    isolation: none\n  boxed:\n    isolation: worker\n';
+    const yaml =
+      'tools:\n  isolation: worker\n  dirs:\n    - ./trusted\n    - path: ./vendor\n      isolation: none\n    - path: ./vendor/inner\n      isolation: worker\nmodules:\n  pinned:\n    isolation: none\n  boxed:\n    isolation: worker\n';
     const isolation = isolationOf(expectOk(load({ cwd, yaml })).config);
     assert.equal(isolation(join(cwd, 'trusted', 'a.ts')), 'worker', 'tools.isolation');
     assert.equal(isolation(join(cwd, 'vendor', 'b.ts')), 'none', 'its directory');
@@ -39,10 +40,22 @@ describe('isolation settings', () => {
       load({ cwd, yaml: 'tools:\n  isolation: thread\n  dirs:\n    - isolation: worker\n    - path: ./missing\n      isolation: worker\nmodules:\n  x:\n    isolation: sandbox\n' }),
     );
     const problems = result.problems.map((problem) => `${brief(problem)}: ${problem.message}`);
-    assert.ok(problems.some((line) => line.startsWith('2:14 tools.isolation')), problems.join('\n'));
-    assert.ok(problems.some((line) => line.startsWith('4:7 tools.dirs[0]') && /expected a directory, or \{ path, isolation \}/.test(line)), problems.join('\n'));
-    assert.ok(problems.some((line) => line.startsWith('9:16 modules.x.isolation')), problems.join('\n'));
-    assert.ok(problems.some((line) => line.startsWith('5:13 tools.dirs[1].path: directory not found')), problems.join('\n'));
+    assert.ok(
+      problems.some((line) => line.startsWith('2:14 tools.isolation')),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((line) => line.startsWith('4:7 tools.dirs[0]') && /expected a directory, or \{ path, isolation \}/.test(line)),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((line) => line.startsWith('9:16 modules.x.isolation')),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((line) => line.startsWith('5:13 tools.dirs[1].path: directory not found')),
+      problems.join('\n'),
+    );
   });
 
   it('prints a clean config with directory entries relative to the file again', () => {

@@ -69,7 +69,10 @@ for (const isolation of ISOLATIONS) {
         transport: 'http-stream',
         env: isolationEnv(isolation),
         config: `transport:\n  apiKeys: ["${API_KEY}"]\ntools:\n  builtins: false\nmodules:\n  probe:\n    greeting: hi\n  pinned:\n    isolation: none\n`,
-        modules: { 'probe.mjs': PROBE, 'pinned.mjs': `import { isMainThread } from 'node:worker_threads';\nexport default { name: 'pinned', description: 'Says where it ran.', run: () => (isMainThread ? 'main thread' : 'worker') };` },
+        modules: {
+          'probe.mjs': PROBE,
+          'pinned.mjs': `import { isMainThread } from 'node:worker_threads';\nexport default { name: 'pinned', description: 'Says where it ran.', run: () => (isMainThread ? 'main thread' : 'worker') };`,
+        },
       });
       client = await connectClient(server, 'legacy', { headers: { Authorization: `Bearer ${API_KEY}` }, capabilities: { elicitation: {} } });
     });
@@ -106,7 +109,9 @@ for (const isolation of ISOLATIONS) {
       abort.abort('the test cancels');
       await assert.rejects(call);
       let record: unknown = null;
-      await waitFor(async () => (record = structured<{ record: unknown }>(await client.callTool({ name: 'was_cancelled', arguments: {} })).record) !== null, 'the cancellation record', { attempts: 50 });
+      await waitFor(async () => (record = structured<{ record: unknown }>(await client.callTool({ name: 'was_cancelled', arguments: {} })).record) !== null, 'the cancellation record', {
+        attempts: 50,
+      });
       assert.deepEqual(record, { aborted: true, where });
     });
 

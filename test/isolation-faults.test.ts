@@ -32,7 +32,7 @@ describe('worker isolation: runaway modules over Streamable HTTP', () => {
     await server?.stop('SIGKILL');
   });
 
-  it('runs the directory\'s modules in worker threads', async () => {
+  it("runs the directory's modules in worker threads", async () => {
     assert.equal(await echo('hello'), 'hello (worker)');
   });
 

@@ -108,7 +108,10 @@ describe('a module whose top-level await never settles (stdio)', () => {
       const problem = logEntries(server.stderr()).find((entry) => entry.file === path.join(server.toolsDir, 'hanging.mjs'));
       assert.ok(problem, server.stderr());
       assert.match(problem.msg, /module not served: did not finish loading within 1 s/);
-      assert.deepEqual((await server.client.listTools()).tools.map((tool) => tool.name), ['still_here']);
+      assert.deepEqual(
+        (await server.client.listTools()).tools.map((tool) => tool.name),
+        ['still_here'],
+      );
       assert.equal(textOf(await server.client.callTool({ name: 'still_here', arguments: {} })), 'still here');
     } finally {
       await server.close();
@@ -152,8 +155,14 @@ describe('module errors over HTTP: counted in /metrics; an unattributable error 
     const code = await within(server.exited, 20_000, 'the server to exit');
     assert.equal(code, 1, server.stderr());
     const entries = logEntries(server.stderr());
-    assert.ok(entries.some((entry) => entry.level === 60 && entry.err === 'no stack at all'), server.stderr());
+    assert.ok(
+      entries.some((entry) => entry.level === 60 && entry.err === 'no stack at all'),
+      server.stderr(),
+    );
     assert.ok(entries.some((entry) => entry.msg === 'shutting down' && entry.reason === 'unexpected error'));
-    assert.ok(entries.some((entry) => entry.msg === 'stopped'), 'storage and transport were closed');
+    assert.ok(
+      entries.some((entry) => entry.msg === 'stopped'),
+      'storage and transport were closed',
+    );
   });
 });

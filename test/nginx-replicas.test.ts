@@ -143,9 +143,7 @@ describe('nginx in front of two replicas (nginx/mcp-server.conf)', { skip: nginx
       let settled = false;
       let progressed: () => void = () => undefined;
       const firstProgress = new Promise<void>((resolve) => (progressed = resolve));
-      const call = client
-        .callTool({ name: 'gated', arguments: { gate } }, { onprogress: () => progressed() })
-        .finally(() => (settled = true));
+      const call = client.callTool({ name: 'gated', arguments: { gate } }, { onprogress: () => progressed() }).finally(() => (settled = true));
       const first = await within(Promise.race([firstProgress.then(() => 'progress'), call.then(() => 'result')]), 20_000, 'the first progress notification');
       assert.equal(first, 'progress');
       assert.equal(settled, false, 'the call cannot end before the gate opens');

@@ -32,12 +32,22 @@ for (const [engine, isolation] of (['lowdb', 'lancedb', 'duckdb'] as const).flat
       assert.equal(all[0]?.title, 'Pasta recipe');
       assert.equal(all.length, 4);
       const scores = all.map((hit) => hit.score);
-      assert.deepEqual(scores, [...scores].sort((a, b) => b - a));
+      assert.deepEqual(
+        scores,
+        [...scores].sort((a, b) => b - a),
+      );
       assert.ok(all[0]!.score > all[3]!.score, 'the scores tell the notes apart');
       const board = await search({ query: 'revenue budget slides', limit: 1 });
-      assert.deepEqual(board.map((hit) => hit.title), ['Board meeting']);
+      assert.deepEqual(
+        board.map((hit) => hit.title),
+        ['Board meeting'],
+      );
       const cooking = await search({ query: 'tomatoes and basil', tag: 'cooking' });
-      assert.deepEqual(cooking.map((hit) => hit.title), ['Pasta recipe', 'Bread'], 'the garden note is filtered out by tag');
+      assert.deepEqual(
+        cooking.map((hit) => hit.title),
+        ['Pasta recipe', 'Bread'],
+        'the garden note is filtered out by tag',
+      );
     });
   });
 }

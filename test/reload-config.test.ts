@@ -101,8 +101,14 @@ describe('reloading the config: live settings, restart-required ones, refused re
     assert.equal((await info()).sessions, 1, "the removed key's session is closed");
     assert.equal(await subscription.closed, 'remote', "the removed key's listen stream is closed");
 
-    assert.deepEqual((await one.listTools()).tools.map((t) => t.name).filter((name) => name.endsWith('_tool')), ['one_tool']);
-    await assert.rejects(one.callTool({ name: 'two_tool', arguments: {} }).then((r) => (r.isError ? Promise.reject(new Error(textOf(r))) : r)), /two_tool/);
+    assert.deepEqual(
+      (await one.listTools()).tools.map((t) => t.name).filter((name) => name.endsWith('_tool')),
+      ['one_tool'],
+    );
+    await assert.rejects(
+      one.callTool({ name: 'two_tool', arguments: {} }).then((r) => (r.isError ? Promise.reject(new Error(textOf(r))) : r)),
+      /two_tool/,
+    );
     await waitFor(() => counts.tools === 1, 'tools/list_changed');
     assert.equal(textOf(await one.callTool({ name: 'one_tool', arguments: {} })), 'one v1', 'the session of a kept key goes on, at /mcp still');
     await waitFor(() => /^\d\d:\d\d:\d\d\.\d{3} DEBUG tool call /m.test(server.stderr()), 'debug lines, in the pretty format, after the reload');
@@ -188,7 +194,13 @@ for (let i = 0; i < 400 && !existsSync(${JSON.stringify(go)}); i++) await new Pr
       'mcp_reloads_total{trigger="admin",result="applied"} 4',
       'mcp_config_generation 6',
     ]) {
-      assert.ok(text.includes(line), `${line} in\n${text.split('\n').filter((l) => l.startsWith('mcp_r') || l.startsWith('mcp_c')).join('\n')}`);
+      assert.ok(
+        text.includes(line),
+        `${line} in\n${text
+          .split('\n')
+          .filter((l) => l.startsWith('mcp_r') || l.startsWith('mcp_c'))
+          .join('\n')}`,
+      );
     }
     assert.equal((await info()).generation, 6);
   });

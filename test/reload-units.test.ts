@@ -33,7 +33,10 @@ describe('CoalescingRunner (the reload queue)', () => {
     assert.equal(runs.length, 1, 'nothing else starts while a run is going');
     release();
     assert.deepEqual(await Promise.all([first, second, third]), [1, 2, 2]);
-    assert.deepEqual(runs.map((run) => run.requests), [['a'], ['b', 'c']]);
+    assert.deepEqual(
+      runs.map((run) => run.requests),
+      [['a'], ['b', 'c']],
+    );
     assert.ok(runs[1]!.start > runs[0]!.end, 'the later run starts only after the earlier one ended');
     assert.equal(await runner.request('d'), 3, 'an idle runner starts at once');
   });
@@ -93,12 +96,18 @@ describe('module file cache and snapshot diff', () => {
     writeFileSync(path.join(dir, 'b.mjs'), tool('beta', 'B'));
     const build = (generation: number) => buildRegistry({ dirs: [dir], enabled: ['*'], disabled: [], generation, cache });
     const first = await build(1);
-    assert.deepEqual(first.imported.map((file) => path.basename(file)), ['a.mjs', 'b.mjs']);
+    assert.deepEqual(
+      first.imported.map((file) => path.basename(file)),
+      ['a.mjs', 'b.mjs'],
+    );
 
     writeFileSync(path.join(dir, 'b.mjs'), tool('beta', 'B', 'beta v2')); // implementation only
     writeFileSync(path.join(dir, 'c.mjs'), tool('gamma', 'C'));
     const second = await build(2);
-    assert.deepEqual(second.imported.map((file) => path.basename(file)), ['b.mjs', 'c.mjs']);
+    assert.deepEqual(
+      second.imported.map((file) => path.basename(file)),
+      ['b.mjs', 'c.mjs'],
+    );
     assert.equal(second.tools.get('alpha'), first.tools.get('alpha'), 'an unchanged file is not imported again');
     assert.notEqual(second.tools.get('beta'), first.tools.get('beta'));
 

@@ -7,7 +7,10 @@ import { toolError, toPromptResult, toResourceResult, toToolResult } from '../sr
 describe('tool results', () => {
   it('text, content blocks, nothing', () => {
     assert.deepEqual(toToolResult('hi', false), { content: [{ type: 'text', text: 'hi' }] });
-    const blocks = [{ type: 'text', text: 'a' }, { type: 'image', data: 'AA==', mimeType: 'image/png' }];
+    const blocks = [
+      { type: 'text', text: 'a' },
+      { type: 'image', data: 'AA==', mimeType: 'image/png' },
+    ];
     assert.deepEqual(toToolResult(blocks, false), { content: blocks });
     assert.deepEqual(toToolResult(undefined, false), { content: [] });
     assert.deepEqual(toToolResult(null, true), { content: [] });
@@ -44,7 +47,10 @@ describe('resource results', () => {
   it('objects choose their own MIME type; a list is passed as the contents', () => {
     assert.deepEqual(toResourceResult(uri, { text: '{}', mimeType: 'application/json' }, 'text/plain'), { contents: [{ uri: 'notes://1', mimeType: 'application/json', text: '{}' }] });
     assert.deepEqual(toResourceResult(uri, { blob: 'AQID' }, 'image/png'), { contents: [{ uri: 'notes://1', mimeType: 'image/png', blob: 'AQID' }] });
-    const list = [{ uri: 'notes://1/a', text: 'a' }, { uri: 'notes://1/b', blob: 'AA==' }];
+    const list = [
+      { uri: 'notes://1/a', text: 'a' },
+      { uri: 'notes://1/b', blob: 'AA==' },
+    ];
     assert.deepEqual(toResourceResult(uri, list, undefined), { contents: list });
   });
 });

@@ -44,7 +44,10 @@ describe("the SDK's tools/call dispatch (src/server/tools-call-dispatch.ts)", ()
         assert.equal(textOf(await client.callTool({ name: 'echo', arguments: { text: 'hi' } })), 'hi', 'the SDK handler runs behind the wrapper');
         // thrown inside the SDK's handler, an error becomes an isError result; thrown in front of it, a JSON-RPC error
         assert.equal((await client.callTool({ name: 'refuse_inside', arguments: {} })).isError, true);
-        await assert.rejects(client.callTool({ name: 'refuse_outside', arguments: {} }), (error: Error & { code?: number }) => error.code === ProtocolErrorCode.InvalidParams && /refused by the wrapper/.test(error.message));
+        await assert.rejects(
+          client.callTool({ name: 'refuse_outside', arguments: {} }),
+          (error: Error & { code?: number }) => error.code === ProtocolErrorCode.InvalidParams && /refused by the wrapper/.test(error.message),
+        );
         assert.deepEqual(seen, ['echo', 'refuse_inside', 'refuse_outside']);
       } finally {
         await client.close();

@@ -83,7 +83,11 @@ describe('legacy HTTP+SSE transport', () => {
       await client.close();
     }
     let sessions = -1;
-    await waitFor(async () => (sessions = ((await (await fetch(`${server.origin}/info`)).json()) as { sessions: number }).sessions) === 0, () => `no sessions left (${sessions})`, { attempts: 50 });
+    await waitFor(
+      async () => (sessions = ((await (await fetch(`${server.origin}/info`)).json()) as { sessions: number }).sessions) === 0,
+      () => `no sessions left (${sessions})`,
+      { attempts: 50 },
+    );
     assert.doesNotMatch(server.stderr(), /Maximum call stack size exceeded/);
   });
 
@@ -102,7 +106,10 @@ describe('legacy HTTP+SSE transport', () => {
     const { response } = await openStream(server.origin);
     const reader = new SseReader(response);
     // The stream ends (server side) once the session is reaped; until() throws "stream ended".
-    await assert.rejects(reader.until(() => false, 15_000), /stream ended/);
+    await assert.rejects(
+      reader.until(() => false, 15_000),
+      /stream ended/,
+    );
     const info = (await (await fetch(`${server.origin}/info`)).json()) as { sessions: number };
     assert.equal(info.sessions, 0);
   });

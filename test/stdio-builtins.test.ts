@@ -47,7 +47,10 @@ for (const [era, isolation] of ERAS.flatMap((era) => ISOLATIONS.map((isolation) 
       const got = structured<{ found: boolean; value: unknown }>(await call('kv_get', { key: 'user:2' }));
       assert.deepEqual(got, { ...got, found: true, value: 'ünïcødé ✓' });
       const listed = structured<{ entries: Array<{ key: string }>; count: number }>(await call('kv_list', { prefix: 'user:' }));
-      assert.deepEqual(listed.entries.map((entry) => entry.key), ['user:1', 'user:2']);
+      assert.deepEqual(
+        listed.entries.map((entry) => entry.key),
+        ['user:1', 'user:2'],
+      );
       const limited = structured<{ count: number }>(await call('kv_list', { limit: 1 }));
       assert.equal(limited.count, 1);
       assert.deepEqual(structured(await call('kv_delete', { key: 'user:1' })), { key: 'user:1', deleted: true });
@@ -86,8 +89,7 @@ for (const [era, isolation] of ERAS.flatMap((era) => ISOLATIONS.map((isolation) 
     });
 
     it('notes: save, list by tag, search by meaning, read as a resource, summarize, delete', async () => {
-      const save = async (title: string, body: string, tags: string[]) =>
-        structured<{ id: string }>(await server.client.callTool({ name: 'note_save', arguments: { title, body, tags } })).id;
+      const save = async (title: string, body: string, tags: string[]) => structured<{ id: string }>(await server.client.callTool({ name: 'note_save', arguments: { title, body, tags } })).id;
       const pasta = await save('Pasta recipe', 'Boil spaghetti, add tomato sauce, basil and parmesan cheese.', ['Cooking']);
       await save('Quarterly report', 'Revenue grew in the third quarter; prepare slides for the board meeting.', ['work']);
       await save('Bread baking', 'Knead the dough, let it rise, bake the bread in a hot oven.', ['cooking']);
@@ -101,11 +103,16 @@ for (const [era, isolation] of ERAS.flatMap((era) => ISOLATIONS.map((isolation) 
       );
       assert.equal(search.results[0]?.id, pasta, `best match should be the pasta note: ${JSON.stringify(search.results)}`);
       const scores = search.results.map((result) => result.score);
-      assert.deepEqual(scores, [...scores].sort((a, b) => b - a), 'results ranked by similarity');
-      const workOnly = structured<{ results: Array<{ title: string }> }>(
-        await server.client.callTool({ name: 'note_search', arguments: { query: 'spaghetti', tag: 'work' } }),
+      assert.deepEqual(
+        scores,
+        [...scores].sort((a, b) => b - a),
+        'results ranked by similarity',
       );
-      assert.deepEqual(workOnly.results.map((result) => result.title), ['Quarterly report']);
+      const workOnly = structured<{ results: Array<{ title: string }> }>(await server.client.callTool({ name: 'note_search', arguments: { query: 'spaghetti', tag: 'work' } }));
+      assert.deepEqual(
+        workOnly.results.map((result) => result.title),
+        ['Quarterly report'],
+      );
 
       const { resourceTemplates } = await server.client.listResourceTemplates();
       assert.ok(resourceTemplates.some((template) => template.uriTemplate === 'notes://{id}'));

@@ -190,7 +190,10 @@ for (const [era, isolation] of ERAS.flatMap((era) => ISOLATIONS.map((isolation) 
 
     it('returns a list of content blocks as given', async () => {
       const result = await server.client.callTool({ name: 'picture', arguments: {} });
-      assert.deepEqual((result.content as Array<{ type: string }>).map((block) => block.type), ['text', 'image']);
+      assert.deepEqual(
+        (result.content as Array<{ type: string }>).map((block) => block.type),
+        ['text', 'image'],
+      );
     });
 
     it('serves resources and prompts from user modules, with completion', async () => {

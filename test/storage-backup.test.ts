@@ -112,7 +112,10 @@ describe('storage backup and restore', () => {
       await change();
       unpacked = saved;
       const archive = join(work, `${name}.tar.gz`);
-      await tar.create({ gzip: true, file: archive, cwd: copy }, files.filter((f) => f !== 'manifest.json' || name !== 'no-manifest'));
+      await tar.create(
+        { gzip: true, file: archive, cwd: copy },
+        files.filter((f) => f !== 'manifest.json' || name !== 'no-manifest'),
+      );
       return archive;
     };
 
@@ -170,7 +173,10 @@ describe('storage backup and restore', () => {
         const manifestFile = join(unpacked, 'manifest.json');
         const manifest = JSON.parse(await readFile(manifestFile, 'utf8'));
         const entry = manifest.collections.find((c: { name: string }) => c.name === 'kv');
-        entry.sha256 = (await import('node:crypto')).createHash('sha256').update(await readFile(file)).digest('hex');
+        entry.sha256 = (await import('node:crypto'))
+          .createHash('sha256')
+          .update(await readFile(file))
+          .digest('hex');
         await writeFile(manifestFile, JSON.stringify(manifest));
       });
       await expectRefused(archive, /createdAt/);

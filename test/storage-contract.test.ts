@@ -16,7 +16,7 @@ const FIXTURE: Record<string, unknown> = {
   b: { n: 2, s: 'banana', b: false, tags: ['y'], meta: { author: 'bob', score: -1 } },
   c: { n: '3', s: 'cherry', tags: [], meta: { author: null } },
   d: { n: 10, s: 'Date', nul: null, tags: [[1], 'x'], meta: 'flat' },
-  e: { n: 2.5, s: "o'brien \"q\" é😀", tags: ['1', null, 2.5], arr: [1, 2] },
+  e: { n: 2.5, s: 'o\'brien "q" é😀', tags: ['1', null, 2.5], arr: [1, 2] },
   f: { s: 'apricot', n: [1, 10], meta: { author: 'ann', score: 2.5 } },
   g: 'just a string',
   h: [1, 2, 3],
@@ -111,7 +111,7 @@ for (const engine of ENGINES) {
       ['nested number', { 'meta.score': { $gt: 0 } }, ['a', 'f']],
       ['path through a string is missing', { 'meta.x': { $exists: true } }, []],
       ['path into an array is missing', { 'arr.0': { $exists: true } }, []],
-      ['tricky string', { s: "o'brien \"q\" é😀" }, ['e']],
+      ['tricky string', { s: 'o\'brien "q" é😀' }, ['e']],
       ['$and', { $and: [{ 'meta.author': 'ann' }, { n: 1 }] }, ['a']],
       ['$or', { $or: [{ n: 10 }, { s: 'banana' }] }, ['b', 'd']],
       ['$not', { $not: { n: { $gt: 1 } } }, ['a', 'c', 'f', 'g', 'h', 'i']],
@@ -177,19 +177,24 @@ for (const engine of ENGINES) {
       // table was listed before it could be opened) and lost the writes on lowdb (two in-memory copies)
       for (let round = 0; round < 8; round++) {
         const col = storage.collection(`racing-${round}`);
-        const writesAndReads = Array.from({ length: 20 }, (_, i) => [
-          col.put(`d${i}`, { i }, { vector: [1, i, 0] }),
-          col.get(`d${i}`),
-          col.find({ limit: 1 }),
-          col.search([1, 0, 0], { k: 1 }),
-        ]);
+        const writesAndReads = Array.from({ length: 20 }, (_, i) => [col.put(`d${i}`, { i }, { vector: [1, i, 0] }), col.get(`d${i}`), col.find({ limit: 1 }), col.search([1, 0, 0], { k: 1 })]);
         const settled = await Promise.allSettled(writesAndReads.flat());
         const failed = settled.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-        assert.deepEqual(failed.map((outcome) => String(outcome.reason)), []);
+        assert.deepEqual(
+          failed.map((outcome) => String(outcome.reason)),
+          [],
+        );
         assert.equal(await col.count(), 20);
       }
       const col = storage.collection('mixed-dimensions');
-      const settled = await Promise.allSettled([[1, 0, 0], [0, 1, 0], [1, 2], [0, 0, 1]].map((vector, i) => col.put(`p${i}`, { i }, { vector })));
+      const settled = await Promise.allSettled(
+        [
+          [1, 0, 0],
+          [0, 1, 0],
+          [1, 2],
+          [0, 0, 1],
+        ].map((vector, i) => col.put(`p${i}`, { i }, { vector })),
+      );
       assert.deepEqual(
         settled.map((outcome) => outcome.status),
         ['fulfilled', 'fulfilled', 'rejected', 'fulfilled'],
@@ -206,7 +211,10 @@ for (const engine of ENGINES) {
       await sleep(500);
       const hits = await col.search([1, 0, 0], { k: 3 });
       assert.equal(hits.length, 3, 'k is filled from live documents although the nearest ones expired');
-      assert.ok(hits.every((hit) => hit.id.startsWith('kept')), ids(hits).join(','));
+      assert.ok(
+        hits.every((hit) => hit.id.startsWith('kept')),
+        ids(hits).join(','),
+      );
     });
 
     it('holds writes at a snapshot barrier so an export inside it is consistent', async () => {
@@ -242,7 +250,7 @@ for (const engine of ENGINES) {
       await col.put('big', { big });
       assert.equal(((await col.get('big'))!.data as { big: string }).big.length, big.length);
       const id = 'ключ-🔑-\'"\\;--';
-      const data = { 'ü': 'é😀\u0000\n\t"\'\\', nested: { emoji: '🚀' } };
+      const data = { ü: 'é😀\u0000\n\t"\'\\', nested: { emoji: '🚀' } };
       await col.put(id, data);
       assert.deepEqual((await col.get(id))?.data, data);
       assert.deepEqual(ids(await col.find({ filter: { $id: id } })), [id]);

@@ -83,7 +83,11 @@ describe('storage on a full disk', () => {
 
     await disk.free();
     let state = broken;
-    await waitFor(async () => (state = await ready()).status === 200, () => `storage to come back (last /ready: ${JSON.stringify(state.body)})\n${server.stderr()}`, { attempts: 600 });
+    await waitFor(
+      async () => (state = await ready()).status === 200,
+      () => `storage to come back (last /ready: ${JSON.stringify(state.body)})\n${server.stderr()}`,
+      { attempts: 600 },
+    );
     for (const key of acknowledged) assert.equal((await found(client, key)).found, true, key);
     structured(await set(client, 'after', 'space is back'));
     assert.match(server.stderr(), /reopened/);
@@ -147,10 +151,20 @@ describe('lowdb snapshot rewrite on a full disk (in-process)', () => {
     await disk.fill();
     await assert.rejects(storage.purgeExpired(), /no space left on device/i);
     assert.equal(await readFile(snapshot, 'utf8'), before, 'the old snapshot is untouched');
-    assert.deepEqual((await readdir(path.join(disk.dir, 'lowdb'))).filter((f) => f.includes('.tmp-')), [], 'no temp file is left behind');
-    assert.deepEqual((await notes.find()).map((d) => d.id), ['kept', 'more']);
+    assert.deepEqual(
+      (await readdir(path.join(disk.dir, 'lowdb'))).filter((f) => f.includes('.tmp-')),
+      [],
+      'no temp file is left behind',
+    );
+    assert.deepEqual(
+      (await notes.find()).map((d) => d.id),
+      ['kept', 'more'],
+    );
     await disk.free();
     assert.equal(await storage.purgeExpired(), 1, 'the purge goes through once space is back');
-    assert.deepEqual((await notes.find()).map((d) => d.id), ['kept', 'more']);
+    assert.deepEqual(
+      (await notes.find()).map((d) => d.id),
+      ['kept', 'more'],
+    );
   });
 });

@@ -24,7 +24,10 @@ const ids = (filter: Filter) => {
 };
 
 const invalid = (filter: unknown, message: RegExp) =>
-  assert.throws(() => compileFilter(filter as Filter), (error: unknown) => error instanceof StorageError && error.code === 'INVALID_ARGUMENT' && message.test(error.message));
+  assert.throws(
+    () => compileFilter(filter as Filter),
+    (error: unknown) => error instanceof StorageError && error.code === 'INVALID_ARGUMENT' && message.test(error.message),
+  );
 
 describe('filter evaluation', () => {
   it('equality needs the same JSON type and value; null means missing or null', () => {

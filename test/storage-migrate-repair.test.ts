@@ -30,7 +30,10 @@ describe('storage migrate', () => {
       });
       const first = await runMigrate(fullConfig('lowdb', dir), silentLogger);
       assert.deepEqual([first.outcome, first.version], ['migrated', CURRENT_SCHEMA_VERSION]);
-      assert.ok(first.steps.some((step) => step.notes.some((note) => note.includes('converted'))), JSON.stringify(first.steps));
+      assert.ok(
+        first.steps.some((step) => step.notes.some((note) => note.includes('converted'))),
+        JSON.stringify(first.steps),
+      );
       const schema = JSON.parse(await readFile(join(dir, 'schema.json'), 'utf8'));
       assert.equal(schema.schemaVersion, CURRENT_SCHEMA_VERSION);
       assert.equal(schema.engine, 'lowdb');
@@ -87,7 +90,10 @@ describe('storage repair', () => {
         const report = await runRepair(fullConfig(engine, dir), silentLogger);
         const text = formatStorageResult(report).join('\n');
         assert.match(text, new RegExp(`^lock: found a stale lock of process ${pid}`, 'm'));
-        assert.ok(report.findings.some((f) => f.area === 'temp' && /removed leftover .*leftover\.json\.tmp-/.test(f.message)), text);
+        assert.ok(
+          report.findings.some((f) => f.area === 'temp' && /removed leftover .*leftover\.json\.tmp-/.test(f.message)),
+          text,
+        );
         assert.ok(succeeded(report), text);
         assert.ok(!(await readdir(join(dir, engine))).some((f) => f.includes('.tmp-')));
         assert.ok(!(await readdir(dir)).includes('.lock'));
@@ -109,7 +115,10 @@ describe('storage repair', () => {
       await writeFile(join(dir, 'lowdb', 'broken.json'), '{not json');
       const report = await runRepair(fullConfig('lowdb', dir), silentLogger);
       assert.equal(succeeded(report), false);
-      assert.deepEqual(report.findings.filter((f) => f.problem).map((f) => f.area), ['lowdb']);
+      assert.deepEqual(
+        report.findings.filter((f) => f.problem).map((f) => f.area),
+        ['lowdb'],
+      );
       assert.match(formatStorageResult(report).join('\n'), /^lowdb: .*broken\.json is not valid JSON/m);
       assert.equal(await readFile(join(dir, 'lowdb', 'broken.json'), 'utf8'), '{not json');
     } finally {

@@ -36,110 +36,115 @@ export default [
 ];
 `;
 
-for (const isolation of ISOLATIONS) describe(`Tasks extension (2026-07-28, isolation: ${isolation})`, () => {
-  let server: HttpServer;
-  let send: ModernRpc;
-  before(async () => {
-    server = await startHttpServer({ transport: 'http-stream', config: 'tools:\n  builtins: false\n', modules: { 'tasks.mjs': MODULE }, env: isolationEnv(isolation) });
-    send = modernRpc(server.origin);
-  });
-  after(async () => {
-    await server?.stop();
-  });
+for (const isolation of ISOLATIONS)
+  describe(`Tasks extension (2026-07-28, isolation: ${isolation})`, () => {
+    let server: HttpServer;
+    let send: ModernRpc;
+    before(async () => {
+      server = await startHttpServer({ transport: 'http-stream', config: 'tools:\n  builtins: false\n', modules: { 'tasks.mjs': MODULE }, env: isolationEnv(isolation) });
+      send = modernRpc(server.origin);
+    });
+    after(async () => {
+      await server?.stop();
+    });
 
-  const rpc = (method: string, params: Record<string, unknown> = {}, extensions = true): Promise<RpcResponse> =>
-    send(method, params, extensions ? { elicitation: {}, extensions: { [TASKS]: {} } } : {});
+    const rpc = (method: string, params: Record<string, unknown> = {}, extensions = true): Promise<RpcResponse> =>
+      send(method, params, extensions ? { elicitation: {}, extensions: { [TASKS]: {} } } : {});
 
-  const call = async (method: string, params: Record<string, unknown> = {}) => {
-    const response = await rpc(method, params);
-    assert.equal(response.error, undefined, `${method}: ${JSON.stringify(response.error)}`);
-    return response.result!;
-  };
+    const call = async (method: string, params: Record<string, unknown> = {}) => {
+      const response = await rpc(method, params);
+      assert.equal(response.error, undefined, `${method}: ${JSON.stringify(response.error)}`);
+      return response.result!;
+    };
 
-  /** Polls tasks/get until `done` holds (at most 200 times, 50 ms apart). */
-  async function pollUntil(taskId: string, done: (task: Record<string, any>) => boolean): Promise<Record<string, any>> {
-    let last: Record<string, any> = {};
-    return pollFor(async () => {
-      last = await call('tasks/get', { taskId });
-      return done(last) ? last : undefined;
-    }, () => `task ${taskId} (still ${last.status})`, { attempts: 200, intervalMs: 50 });
-  }
-  const terminal = (task: Record<string, any>) => ['completed', 'failed', 'cancelled'].includes(task.status);
-
-  it('advertises the extension in server/discover', async () => {
-    const discovered = await call('server/discover');
-    assert.ok(discovered.capabilities.extensions?.[TASKS], JSON.stringify(discovered.capabilities));
-    assert.equal(discovered.capabilities.tasks, undefined);
-  });
-
-  it('creates a task, reports it working, then inlines the result', async () => {
-    const created = await call('tools/call', { name: 'work', arguments: { ms: 400 } });
-    assert.equal(created.resultType, 'task');
-    assert.equal(typeof created.taskId, 'string');
-    assert.equal(created.status, 'working');
-    assert.ok(Number.isInteger(created.ttlMs) && created.ttlMs > 0);
-    assert.ok(Number.isInteger(created.pollIntervalMs) && created.pollIntervalMs > 0);
-    for (const key of ['result', 'error', 'inputRequests', 'requestState', 'content']) assert.ok(!(key in created), `CreateTaskResult carries ${key}`);
-
-    const working = await call('tasks/get', { taskId: created.taskId });
-    assert.equal(working.status, 'working');
-    assert.equal(working.resultType, 'complete');
-    assert.equal(working.result, undefined);
-
-    const done = await pollUntil(created.taskId, terminal);
-    assert.equal(done.status, 'completed');
-    assert.deepEqual(done.result.content, [{ type: 'text', text: 'worked 400 ms' }]);
-    assert.ok(Date.parse(done.lastUpdatedAt) >= Date.parse(done.createdAt));
-  });
-
-  it('cancels a running task: empty ack, then cancelled (and cancel stays idempotent)', async () => {
-    const { taskId } = await call('tools/call', { name: 'work', arguments: { ms: 60_000 } });
-    const ack = await call('tasks/cancel', { taskId });
-    for (const key of ['taskId', 'status', 'result', 'error']) assert.ok(!(key in ack), `cancel ack carries ${key}`);
-    assert.equal(ack.resultType, 'complete');
-    const task = await call('tasks/get', { taskId });
-    assert.equal(task.status, 'cancelled');
-    assert.equal(task.result, undefined);
-    assert.equal((await call('tasks/cancel', { taskId })).resultType, 'complete');
-  });
-
-  it('parks a task in input_required and resumes it with tasks/update', async () => {
-    const { taskId } = await call('tools/call', { name: 'approve', arguments: {} });
-    const waiting = await pollUntil(taskId, (task) => task.status !== 'working');
-    assert.equal(waiting.status, 'input_required');
-    assert.deepEqual(Object.keys(waiting.inputRequests), ['ok']);
-    assert.equal(waiting.inputRequests.ok.method, 'elicitation/create');
-    assert.equal(waiting.requestState, undefined);
-
-    const ack = await call('tasks/update', { taskId, inputResponses: { ok: { action: 'accept', content: { ok: true } } } });
-    assert.equal(ack.resultType, 'complete');
-    const done = await pollUntil(taskId, terminal);
-    assert.equal(done.status, 'completed');
-    assert.equal(done.result.content[0].text, 'approved=true state=1');
-  });
-
-  it('without the extension: optional tools run synchronously, required ones and tasks/* answer -32021', async () => {
-    const sync = await rpc('tools/call', { name: 'work', arguments: { ms: 10 } }, false);
-    assert.equal(sync.result?.resultType, 'complete');
-    assert.deepEqual(sync.result?.content, [{ type: 'text', text: 'worked 10 ms' }]);
-
-    const required = await rpc('tools/call', { name: 'approve', arguments: {} }, false);
-    assert.equal(required.error?.code, -32021);
-    assert.ok(required.error?.data?.requiredCapabilities?.extensions?.[TASKS]);
-
-    for (const method of ['tasks/get', 'tasks/update', 'tasks/cancel']) {
-      const response = await rpc(method, { taskId: 'x', inputResponses: {} }, false);
-      assert.equal(response.error?.code, -32021, method);
+    /** Polls tasks/get until `done` holds (at most 200 times, 50 ms apart). */
+    async function pollUntil(taskId: string, done: (task: Record<string, any>) => boolean): Promise<Record<string, any>> {
+      let last: Record<string, any> = {};
+      return pollFor(
+        async () => {
+          last = await call('tasks/get', { taskId });
+          return done(last) ? last : undefined;
+        },
+        () => `task ${taskId} (still ${last.status})`,
+        { attempts: 200, intervalMs: 50 },
+      );
     }
-  });
+    const terminal = (task: Record<string, any>) => ['completed', 'failed', 'cancelled'].includes(task.status);
 
-  it('rejects unknown task ids with -32602 and removed v1 methods with -32601', async () => {
-    assert.equal((await rpc('tasks/get', { taskId: 'no-such-task' })).error?.code, -32602);
-    assert.equal((await rpc('tasks/cancel', { taskId: 'no-such-task' })).error?.code, -32602);
-    assert.equal((await rpc('tasks/result', { taskId: 'no-such-task' })).error?.code, -32601);
-    assert.equal((await rpc('tasks/list')).error?.code, -32601);
+    it('advertises the extension in server/discover', async () => {
+      const discovered = await call('server/discover');
+      assert.ok(discovered.capabilities.extensions?.[TASKS], JSON.stringify(discovered.capabilities));
+      assert.equal(discovered.capabilities.tasks, undefined);
+    });
+
+    it('creates a task, reports it working, then inlines the result', async () => {
+      const created = await call('tools/call', { name: 'work', arguments: { ms: 400 } });
+      assert.equal(created.resultType, 'task');
+      assert.equal(typeof created.taskId, 'string');
+      assert.equal(created.status, 'working');
+      assert.ok(Number.isInteger(created.ttlMs) && created.ttlMs > 0);
+      assert.ok(Number.isInteger(created.pollIntervalMs) && created.pollIntervalMs > 0);
+      for (const key of ['result', 'error', 'inputRequests', 'requestState', 'content']) assert.ok(!(key in created), `CreateTaskResult carries ${key}`);
+
+      const working = await call('tasks/get', { taskId: created.taskId });
+      assert.equal(working.status, 'working');
+      assert.equal(working.resultType, 'complete');
+      assert.equal(working.result, undefined);
+
+      const done = await pollUntil(created.taskId, terminal);
+      assert.equal(done.status, 'completed');
+      assert.deepEqual(done.result.content, [{ type: 'text', text: 'worked 400 ms' }]);
+      assert.ok(Date.parse(done.lastUpdatedAt) >= Date.parse(done.createdAt));
+    });
+
+    it('cancels a running task: empty ack, then cancelled (and cancel stays idempotent)', async () => {
+      const { taskId } = await call('tools/call', { name: 'work', arguments: { ms: 60_000 } });
+      const ack = await call('tasks/cancel', { taskId });
+      for (const key of ['taskId', 'status', 'result', 'error']) assert.ok(!(key in ack), `cancel ack carries ${key}`);
+      assert.equal(ack.resultType, 'complete');
+      const task = await call('tasks/get', { taskId });
+      assert.equal(task.status, 'cancelled');
+      assert.equal(task.result, undefined);
+      assert.equal((await call('tasks/cancel', { taskId })).resultType, 'complete');
+    });
+
+    it('parks a task in input_required and resumes it with tasks/update', async () => {
+      const { taskId } = await call('tools/call', { name: 'approve', arguments: {} });
+      const waiting = await pollUntil(taskId, (task) => task.status !== 'working');
+      assert.equal(waiting.status, 'input_required');
+      assert.deepEqual(Object.keys(waiting.inputRequests), ['ok']);
+      assert.equal(waiting.inputRequests.ok.method, 'elicitation/create');
+      assert.equal(waiting.requestState, undefined);
+
+      const ack = await call('tasks/update', { taskId, inputResponses: { ok: { action: 'accept', content: { ok: true } } } });
+      assert.equal(ack.resultType, 'complete');
+      const done = await pollUntil(taskId, terminal);
+      assert.equal(done.status, 'completed');
+      assert.equal(done.result.content[0].text, 'approved=true state=1');
+    });
+
+    it('without the extension: optional tools run synchronously, required ones and tasks/* answer -32021', async () => {
+      const sync = await rpc('tools/call', { name: 'work', arguments: { ms: 10 } }, false);
+      assert.equal(sync.result?.resultType, 'complete');
+      assert.deepEqual(sync.result?.content, [{ type: 'text', text: 'worked 10 ms' }]);
+
+      const required = await rpc('tools/call', { name: 'approve', arguments: {} }, false);
+      assert.equal(required.error?.code, -32021);
+      assert.ok(required.error?.data?.requiredCapabilities?.extensions?.[TASKS]);
+
+      for (const method of ['tasks/get', 'tasks/update', 'tasks/cancel']) {
+        const response = await rpc(method, { taskId: 'x', inputResponses: {} }, false);
+        assert.equal(response.error?.code, -32021, method);
+      }
+    });
+
+    it('rejects unknown task ids with -32602 and removed v1 methods with -32601', async () => {
+      assert.equal((await rpc('tasks/get', { taskId: 'no-such-task' })).error?.code, -32602);
+      assert.equal((await rpc('tasks/cancel', { taskId: 'no-such-task' })).error?.code, -32602);
+      assert.equal((await rpc('tasks/result', { taskId: 'no-such-task' })).error?.code, -32601);
+      assert.equal((await rpc('tasks/list')).error?.code, -32601);
+    });
   });
-});
 
 describe('TaskStore bounds', () => {
   it('refuses a task when every slot is running, and drops the oldest finished task to make room', () => {

@@ -22,9 +22,18 @@ describe('mcp-server/testing', () => {
     const before = handlers();
     const { client } = await serve(t);
     assert.deepEqual(handlers(), before, "the test process's own error handling is left alone");
-    assert.deepEqual((await client.listTools()).tools.map((tool) => tool.name), ['confirm_delete']);
-    assert.deepEqual((await client.listPrompts()).prompts.map((prompt) => prompt.name), ['describe_thing']);
-    assert.deepEqual((await client.listResourceTemplates()).resourceTemplates.map((template) => template.uriTemplate), ['things://{id}']);
+    assert.deepEqual(
+      (await client.listTools()).tools.map((tool) => tool.name),
+      ['confirm_delete'],
+    );
+    assert.deepEqual(
+      (await client.listPrompts()).prompts.map((prompt) => prompt.name),
+      ['describe_thing'],
+    );
+    assert.deepEqual(
+      (await client.listResourceTemplates()).resourceTemplates.map((template) => template.uriTemplate),
+      ['things://{id}'],
+    );
   });
 
   for (const era of ERAS) {

@@ -32,14 +32,37 @@ describe('upstreams: config section', () => {
     const problems = expectProblems(
       load({
         cwd,
-        yaml: ['upstreams:', '  both: { command: a, url: "http://x/mcp" }', '  neither: { prefix: n_ }', '  "bad name": { command: a }', '  mixed: { command: a, headers: { A: b } }', '  ftp: { url: "ftp://x/mcp" }', ''].join('\n'),
+        yaml: [
+          'upstreams:',
+          '  both: { command: a, url: "http://x/mcp" }',
+          '  neither: { prefix: n_ }',
+          '  "bad name": { command: a }',
+          '  mixed: { command: a, headers: { A: b } }',
+          '  ftp: { url: "ftp://x/mcp" }',
+          '',
+        ].join('\n'),
       }),
     ).problems.map((problem) => `${problem.path}: ${problem.message}`);
-    assert.ok(problems.some((line) => /^upstreams\.both\.url: set either command .* or url/.test(line)), problems.join('\n'));
-    assert.ok(problems.some((line) => /^upstreams\.neither: set command .* or url/.test(line)), problems.join('\n'));
-    assert.ok(problems.some((line) => /^upstreams\["bad name"\]: an upstream name is letters/.test(line)), problems.join('\n'));
-    assert.ok(problems.some((line) => /^upstreams\.mixed\.headers: headers go with url/.test(line)), problems.join('\n'));
-    assert.ok(problems.some((line) => /^upstreams\.ftp\.url: must be an http/.test(line)), problems.join('\n'));
+    assert.ok(
+      problems.some((line) => /^upstreams\.both\.url: set either command .* or url/.test(line)),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((line) => /^upstreams\.neither: set command .* or url/.test(line)),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((line) => /^upstreams\["bad name"\]: an upstream name is letters/.test(line)),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((line) => /^upstreams\.mixed\.headers: headers go with url/.test(line)),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((line) => /^upstreams\.ftp\.url: must be an http/.test(line)),
+      problems.join('\n'),
+    );
   });
 
   it('a missing cwd is a problem at load, like a missing tools directory', () => {
@@ -50,7 +73,19 @@ describe('upstreams: config section', () => {
 
   it('--print-config never shows header values or credential-like env values', () => {
     const cwd = tempDir();
-    const yaml = ['upstreams:', '  github:', '    command: npx', '    env:', `      GITHUB_TOKEN: ${TOKEN}`, '      LOG_LEVEL: debug', '  remote:', '    url: https://r.example.com/mcp', '    headers:', `      Authorization: ${HEADER}`, ''].join('\n');
+    const yaml = [
+      'upstreams:',
+      '  github:',
+      '    command: npx',
+      '    env:',
+      `      GITHUB_TOKEN: ${TOKEN}`,
+      '      LOG_LEVEL: debug',
+      '  remote:',
+      '    url: https://r.example.com/mcp',
+      '    headers:',
+      `      Authorization: ${HEADER}`,
+      '',
+    ].join('\n');
     const loaded = expectOk(load({ cwd, yaml }));
     for (const text of [formatEffectiveConfig(loaded, { cwd }), formatCleanConfig(loaded, { cwd })]) {
       assert.ok(!text.includes(TOKEN) && !text.includes(HEADER), text);

@@ -10,7 +10,14 @@ const KEY_B = 'key-b-0123456789abcdef';
 async function modernCall(server: HttpServer, key: string, name: string, extra: Record<string, unknown> = {}): Promise<{ result?: Record<string, any>; error?: { message: string } }> {
   const response = await fetch(`${server.origin}/mcp`, {
     method: 'POST',
-    headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'Mcp-Protocol-Version': '2026-07-28', 'Mcp-Method': 'tools/call', 'Mcp-Name': name },
+    headers: {
+      Authorization: `Bearer ${key}`,
+      'Content-Type': 'application/json',
+      Accept: 'application/json, text/event-stream',
+      'Mcp-Protocol-Version': '2026-07-28',
+      'Mcp-Method': 'tools/call',
+      'Mcp-Name': name,
+    },
     body: JSON.stringify({
       jsonrpc: '2.0',
       id: 1,
@@ -19,12 +26,22 @@ async function modernCall(server: HttpServer, key: string, name: string, extra: 
         name,
         arguments: { prompt: 'a limerick' },
         ...extra,
-        _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': { sampling: {} }, 'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' } },
+        _meta: {
+          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+          'io.modelcontextprotocol/clientCapabilities': { sampling: {} },
+          'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
+        },
       },
     }),
   });
   const text = await response.text();
-  const json = text.trimStart().startsWith('{') ? text : text.split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(5)).at(-1)!;
+  const json = text.trimStart().startsWith('{')
+    ? text
+    : text
+        .split('\n')
+        .filter((line) => line.startsWith('data:'))
+        .map((line) => line.slice(5))
+        .at(-1)!;
   return JSON.parse(json) as { result?: Record<string, any>; error?: { message: string } };
 }
 

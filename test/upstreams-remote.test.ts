@@ -46,11 +46,25 @@ describe('another mcp-server as a remote Streamable HTTP upstream, behind one AP
   let host: HttpServer;
   before(async () => {
     remote = await startHttpServer({ transport: 'http-stream', modules: { 'remote.mjs': REMOTE_TOOLS }, env: { MCP_API_KEY: UPSTREAM_KEY } });
-    const upstream = { url: `${remote.origin}/mcp`, headers: { Authorization: 'Bearer ${REMOTE_TOKEN}' }, prefix: 'r_', timeoutSeconds: 10, pingIntervalSeconds: 0.5, restart: { initialDelaySeconds: 0.2, maxDelaySeconds: 0.5, maxRetries: 100 } };
+    const upstream = {
+      url: `${remote.origin}/mcp`,
+      headers: { Authorization: 'Bearer ${REMOTE_TOKEN}' },
+      prefix: 'r_',
+      timeoutSeconds: 10,
+      pingIntervalSeconds: 0.5,
+      restart: { initialDelaySeconds: 0.2, maxDelaySeconds: 0.5, maxRetries: 100 },
+    };
     host = await startHttpServer({ transport: 'http-stream', config: `upstreams:\n${upstreamYaml('remote', upstream)}`, env: { MCP_API_KEY: HOST_KEY, REMOTE_TOKEN: UPSTREAM_KEY } });
   });
   after(async () => {
-    if (process.env.DEBUG_UPSTREAM) console.log(host?.stderr().split('\n').filter((line) => line.includes('upstream')).join('\n'));
+    if (process.env.DEBUG_UPSTREAM)
+      console.log(
+        host
+          ?.stderr()
+          .split('\n')
+          .filter((line) => line.includes('upstream'))
+          .join('\n'),
+      );
     await host?.stop();
     await remote?.stop();
   });
@@ -93,7 +107,14 @@ describe('another mcp-server as a remote Streamable HTTP upstream, behind one AP
   it('a forged requestState is refused', async () => {
     const response = await fetch(`${host.origin}/mcp`, {
       method: 'POST',
-      headers: { ...auth, 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'Mcp-Protocol-Version': '2026-07-28', 'Mcp-Method': 'tools/call', 'Mcp-Name': 'r_ask_name' },
+      headers: {
+        ...auth,
+        'Content-Type': 'application/json',
+        Accept: 'application/json, text/event-stream',
+        'Mcp-Protocol-Version': '2026-07-28',
+        'Mcp-Method': 'tools/call',
+        'Mcp-Name': 'r_ask_name',
+      },
       body: JSON.stringify({
         jsonrpc: '2.0',
         id: 1,
@@ -103,7 +124,11 @@ describe('another mcp-server as a remote Streamable HTTP upstream, behind one AP
           arguments: {},
           inputResponses: { name: { action: 'accept', content: { name: 'Mallory' } } },
           requestState: 'v1.forged.state',
-          _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': { elicitation: {} }, 'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' } },
+          _meta: {
+            'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+            'io.modelcontextprotocol/clientCapabilities': { elicitation: {} },
+            'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
+          },
         },
       }),
     });

@@ -15,7 +15,10 @@ describe('a crash-looping upstream', () => {
     try {
       await waitFor(async () => (await upstreamInfo(server.origin))[0]?.state === 'failed', 'the upstream to be given up', { attempts: 150 });
       const delays = [...server.stderr().matchAll(/"upstream":"crashy","attempt":(\d+),"delayMs":(\d+)/g)].map((match) => ({ attempt: Number(match[1]), ms: Number(match[2]) }));
-      assert.deepEqual(delays.map((delay) => delay.attempt), [1, 2, 3]);
+      assert.deepEqual(
+        delays.map((delay) => delay.attempt),
+        [1, 2, 3],
+      );
       // exponential with jitter: attempt n waits between half and all of 0.2 s × 2^(n-1)
       for (const { attempt, ms } of delays) {
         const full = 200 * 2 ** (attempt - 1);
@@ -167,7 +170,10 @@ describe('reload', () => {
       await reload(`upstreams:\n${upstreamYaml('two', { ...EVERYTHING, prefix: 'b_', enabled: ['echo'] })}`);
       await waitFor(() => !isAlive(first!.pid!), 'upstream one stopped');
       const after = await upstreamInfo(server.origin);
-      assert.deepEqual(after.map((status) => status.name), ['two']);
+      assert.deepEqual(
+        after.map((status) => status.name),
+        ['two'],
+      );
       assert.equal(after[0]!.pid, started[1], 'upstream two kept running');
       assert.ok(!(await client.listTools()).tools.some((tool) => tool.name.startsWith('one_')));
       await client.close();

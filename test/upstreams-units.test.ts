@@ -11,8 +11,14 @@ const policy = { maxRetries: 10, initialDelaySeconds: 1, maxDelaySeconds: 60 };
 
 describe('backoffDelayMs', () => {
   it('doubles from the initial delay up to the maximum, jittered between half and all of it', () => {
-    assert.deepEqual([1, 2, 3, 7, 8, 50].map((n) => backoffDelayMs(n, policy, () => 1)), [1000, 2000, 4000, 60000, 60000, 60000]);
-    assert.deepEqual([1, 2, 3].map((n) => backoffDelayMs(n, policy, () => 0)), [500, 1000, 2000]);
+    assert.deepEqual(
+      [1, 2, 3, 7, 8, 50].map((n) => backoffDelayMs(n, policy, () => 1)),
+      [1000, 2000, 4000, 60000, 60000, 60000],
+    );
+    assert.deepEqual(
+      [1, 2, 3].map((n) => backoffDelayMs(n, policy, () => 0)),
+      [500, 1000, 2000],
+    );
   });
 });
 

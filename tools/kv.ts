@@ -29,8 +29,7 @@ export default ({ z, defineTool }: ModuleKit) => {
     defineTool({
       name: 'kv_set',
       title: 'Set a value',
-      description:
-        'Store a JSON value under a key, replacing any previous value. Optionally give ttl_seconds to make the entry expire. Values persist across server restarts.',
+      description: 'Store a JSON value under a key, replacing any previous value. Optionally give ttl_seconds to make the entry expire. Values persist across server restarts.',
       input: {
         key,
         value: z.unknown().describe('Any JSON value: string, number, boolean, null, array or object.'),
@@ -39,9 +38,7 @@ export default ({ z, defineTool }: ModuleKit) => {
       output: entry,
       annotations: { idempotentHint: true, destructiveHint: false },
       async run(args, ctx) {
-        const stored = await ctx.storage
-          .collection(COLLECTION)
-          .put(args.key, jsonValue(args.value), args.ttl_seconds ? { ttlSeconds: args.ttl_seconds } : {});
+        const stored = await ctx.storage.collection(COLLECTION).put(args.key, jsonValue(args.value), args.ttl_seconds ? { ttlSeconds: args.ttl_seconds } : {});
         return { key: stored.id, value: stored.data, updatedAt: iso(stored.updatedAt), expiresAt: iso(stored.expiresAt) };
       },
     }),

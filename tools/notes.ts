@@ -75,7 +75,8 @@ export default ({ z, defineTool, defineResourceTemplate, definePrompt }: ModuleK
     defineTool({
       name: 'note_search',
       title: 'Search notes by meaning',
-      description: 'Find the notes most similar in meaning to a query (words and spellings close to the query rank first), optionally only those with a tag. Each result has a similarity score from 0 to 1.',
+      description:
+        'Find the notes most similar in meaning to a query (words and spellings close to the query rank first), optionally only those with a tag. Each result has a similarity score from 0 to 1.',
       input: {
         query: z.string().min(1).max(2000).describe('What you are looking for, in your own words.'),
         tag: tag.optional(),
@@ -133,7 +134,10 @@ export default ({ z, defineTool, defineResourceTemplate, definePrompt }: ModuleK
         async tag(value, ctx) {
           const docs = await notesOf(ctx).find({ orderBy: [{ field: '$updatedAt', direction: 'desc' }], limit: 500 });
           const tags = new Set(docs.flatMap((doc) => doc.data.tags));
-          return [...tags].filter((t) => t.startsWith(value.toLowerCase())).sort().slice(0, 20);
+          return [...tags]
+            .filter((t) => t.startsWith(value.toLowerCase()))
+            .sort()
+            .slice(0, 20);
         },
       },
       async get(args, ctx) {

@@ -49,11 +49,7 @@ export default [
       const answer = ctx.input('confirm');
       const state = ctx.state<{ step: string }>();
       if (answer.kind !== 'elicit' || state?.step !== 'confirm') {
-        return ctx.elicit(
-          'confirm',
-          { message: 'Please confirm', requestedSchema: { type: 'object' as const, properties: { ok: { type: 'boolean' } }, required: ['ok'] } },
-          { step: 'confirm' },
-        );
+        return ctx.elicit('confirm', { message: 'Please confirm', requestedSchema: { type: 'object' as const, properties: { ok: { type: 'boolean' } }, required: ['ok'] } }, { step: 'confirm' });
       }
       return `state-ok: confirmed=${String(answer.content?.ok)}`;
     },

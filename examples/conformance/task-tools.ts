@@ -92,8 +92,7 @@ export default [
     input: { type: 'object', properties: {} },
     execution: {
       taskSupport: 'required',
-      prepare: (_args: unknown, ctx: ModuleContext) =>
-        ctx.input('user_name').kind === 'elicit' ? undefined : ctx.elicit('user_name', form('What is your name?', { name: { type: 'string' } })),
+      prepare: (_args: unknown, ctx: ModuleContext) => (ctx.input('user_name').kind === 'elicit' ? undefined : ctx.elicit('user_name', form('What is your name?', { name: { type: 'string' } }))),
     },
     async run(_args: unknown, ctx: ModuleContext) {
       const answer = ctx.input('user_name');

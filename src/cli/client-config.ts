@@ -9,7 +9,11 @@ import path from 'node:path';
 
 /** A server name for client configs from a directory's name (also a valid npm package name). */
 export const serverName = (dir: string): string =>
-  path.basename(dir).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+|-+$/g, '') || 'my-mcp-tools';
+  path
+    .basename(dir)
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[._-]+|-+$/g, '') || 'my-mcp-tools';
 
 /** A command that starts the server over stdio. */
 export interface StdioLaunch {

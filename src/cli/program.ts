@@ -39,13 +39,11 @@ export type PrintFormat = (typeof printFormats)[number];
 
 /** One of `values`, in any case (`--log-level DEBUG`); help still lists the choices. */
 function choice(flags: string, description: string, values: readonly string[], synonyms: Readonly<Record<string, string>> = {}): Option {
-  return new Option(flags, description)
-    .choices(values)
-    .argParser((raw: string) => {
-      const value = canonicalEnumValue(raw, values, synonyms);
-      if (typeof value === 'string' && values.includes(value)) return value;
-      throw new InvalidArgumentError(`Allowed choices are ${values.join(', ')}.`);
-    });
+  return new Option(flags, description).choices(values).argParser((raw: string) => {
+    const value = canonicalEnumValue(raw, values, synonyms);
+    if (typeof value === 'string' && values.includes(value)) return value;
+    throw new InvalidArgumentError(`Allowed choices are ${values.join(', ')}.`);
+  });
 }
 
 function portNumber(value: string): string {
@@ -119,7 +117,7 @@ export function buildProgram(onSubcommand: (command: Subcommand) => void = () =>
   program
     .command('dev')
     .description('serve a tools directory over Streamable HTTP for development: reloads on every change, pretty logs, prints the URL and client configs')
-    .argument('[dir]', "tools directory (its config.yaml is used when it has one)", '.')
+    .argument('[dir]', 'tools directory (its config.yaml is used when it has one)', '.')
     .option('-p, --port <number>', 'port to listen on (default 8000)', portNumber)
     .option('--host <address>', 'address to bind (default 127.0.0.1)')
     .option('-c, --config <file>', 'config file (default: <dir>/config.yaml when present)')

@@ -20,7 +20,9 @@ export async function validate(loaded: LoadedConfig): Promise<number> {
   const upstreamCount = Object.keys(loaded.config.upstreams).length;
   const summary = `${registry.tools.size} tools, ${registry.resources.size} resources, ${registry.templates.size} resource templates, ${registry.prompts.size} prompts from ${registry.files.length} files${upstreamCount > 0 ? `; ${upstreamCount} upstream${upstreamCount === 1 ? '' : 's'} (not started)` : ''}`;
   if (registry.problems.length > 0 || upstreams.length > 0) {
-    const found = [registry.problems.length > 0 ? `${registry.problems.length} module problem(s)` : '', upstreams.length > 0 ? `${upstreams.length} upstream problem(s)` : ''].filter(Boolean).join(' and ');
+    const found = [registry.problems.length > 0 ? `${registry.problems.length} module problem(s)` : '', upstreams.length > 0 ? `${upstreams.length} upstream problem(s)` : '']
+      .filter(Boolean)
+      .join(' and ');
     process.stderr.write(`mcp-server: configuration is valid but ${found} were found (${summary})\n`);
     return 1;
   }

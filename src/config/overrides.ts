@@ -46,11 +46,17 @@ export function coerce(raw: string | readonly string[], kind: ValueKind): Coerce
     case 'number':
       return NUMBER.test(text) ? { ok: true, value: Number(text) } : { ok: false, message: `expected a number, got ${JSON.stringify(text)}` };
     case 'list':
-      return nonEmpty(items.flatMap((item) => splitList(item, [','])), text);
+      return nonEmpty(
+        items.flatMap((item) => splitList(item, [','])),
+        text,
+      );
     case 'items':
       return { ok: true, value: items.filter((item) => item.trim() !== '') };
     case 'pathList':
-      return nonEmpty(items.flatMap((item) => splitList(item, [',', delimiter])), text);
+      return nonEmpty(
+        items.flatMap((item) => splitList(item, [',', delimiter])),
+        text,
+      );
     case 'switch':
       // a flag without a value: given means on
       return { ok: true, value: true };
@@ -64,9 +70,7 @@ function nonEmpty(values: string[], text: string): Coerced {
 }
 
 /** Reads each present raw value into an override, or a problem naming its variable or flag. */
-export function collectOverrides(
-  entries: Iterable<{ raw: string | readonly string[]; target: OverrideTarget; source: Override['source'] }>,
-): Overrides {
+export function collectOverrides(entries: Iterable<{ raw: string | readonly string[]; target: OverrideTarget; source: Override['source'] }>): Overrides {
   const result: Overrides = { overrides: [], problems: [] };
   for (const { raw, target, source } of entries) {
     const coerced = coerce(raw, target.kind);

@@ -23,8 +23,7 @@ export function formatEffectiveConfig(result: LoadedConfig, options: { cwd?: str
   const cwd = options.cwd ?? process.cwd();
   const header = result.configFile ? `config file: ${displayFile(result.configFile, cwd)}` : 'no config file';
   const rows: Row[] = [{ text: `# Effective configuration (${header}; precedence: flag > env > file > default)` }];
-  const describe = (path: PathSegment[], value: unknown) =>
-    value === undefined ? 'default (unset)' : describeSource(result.sources[formatPath(path)] ?? { kind: 'default' }, cwd);
+  const describe = (path: PathSegment[], value: unknown) => (value === undefined ? 'default (unset)' : describeSource(result.sources[formatPath(path)] ?? { kind: 'default' }, cwd));
   collectRows(result.config, [], rows, describe);
   return alignComments(rows).join('\n');
 }

@@ -32,9 +32,7 @@ const ORIGIN_ORDER: Record<ConfigProblem['origin'], number> = { file: 0, env: 1,
 
 /** File problems in file order, then environment, then flags. */
 export function sortProblems(problems: readonly ConfigProblem[]): ConfigProblem[] {
-  return [...problems].sort(
-    (a, b) => ORIGIN_ORDER[a.origin] - ORIGIN_ORDER[b.origin] || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
-  );
+  return [...problems].sort((a, b) => ORIGIN_ORDER[a.origin] - ORIGIN_ORDER[b.origin] || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }
 
 /**

@@ -11,8 +11,30 @@ export const REDACTED = '[redacted]';
  * the side of hiding: `keyPrefix` is hidden too, and --print-config still says where it came from.
  */
 const SECRET_WORDS = new Set([
-  'key', 'keys', 'apikey', 'privatekey', 'secret', 'secrets', 'password', 'passwords', 'passwd', 'pwd', 'pass', 'passphrase',
-  'token', 'tokens', 'bearer', 'dsn', 'credential', 'credentials', 'auth', 'authorization', 'cookie', 'cookies', 'jwt', 'otp',
+  'key',
+  'keys',
+  'apikey',
+  'privatekey',
+  'secret',
+  'secrets',
+  'password',
+  'passwords',
+  'passwd',
+  'pwd',
+  'pass',
+  'passphrase',
+  'token',
+  'tokens',
+  'bearer',
+  'dsn',
+  'credential',
+  'credentials',
+  'auth',
+  'authorization',
+  'cookie',
+  'cookies',
+  'jwt',
+  'otp',
 ]);
 const SECRET_FRAGMENT = /secret|passw|passphrase|pwd|credential|api[-_]?key|private[-_]?key|access[-_]?key|bearer|connection[-_]?string/i;
 

@@ -18,11 +18,12 @@ const port = z.number().int().min(0).max(65535);
 /** The largest transport.bodyLimitBytes allowed. */
 export const MAX_BODY_LIMIT_BYTES = 100 * 1024 * 1024;
 /** Durations feed Node timers, which cannot wait longer than 2^31-1 ms. */
-const positiveSeconds = z
+const positiveSeconds = z.number().positive().max(MAX_TIMER_SECONDS, `must be at most ${MAX_TIMER_SECONDS} seconds (about 24.8 days, the longest a timer can wait)`);
+const eventBytes = z
   .number()
-  .positive()
-  .max(MAX_TIMER_SECONDS, `must be at most ${MAX_TIMER_SECONDS} seconds (about 24.8 days, the longest a timer can wait)`);
-const eventBytes = z.number().int().min(1024).max(2 ** 40);
+  .int()
+  .min(1024)
+  .max(2 ** 40);
 
 export const transportTypes = ['stdio', 'sse', 'http-stream'] as const;
 export const storageTypes = ['lowdb', 'lancedb', 'duckdb'] as const;
@@ -37,14 +38,9 @@ const serverSchema = z
     version: z.string().min(1).optional().describe("Version announced to clients (serverInfo, /info); default: mcp-server's own version."),
     description: z.string().min(1).optional().describe('Description announced to clients (serverInfo, /info).'),
     instructions: z.string().optional().describe('Optional instructions sent to clients on connect.'),
-    debug: z
-      .boolean()
-      .default(false)
-      .describe('Debug mode: tool error results carry the stack trace. Flag: --debug (which also sets logging.level to debug).'),
+    debug: z.boolean().default(false).describe('Debug mode: tool error results carry the stack trace. Flag: --debug (which also sets logging.level to debug).'),
     requestStateSecret: secret(
-      z.string().min(16).optional().describe(
-        'Key that signs multi-round-trip requestState. Random per process when unset; set it when several instances serve one endpoint.',
-      ),
+      z.string().min(16).optional().describe('Key that signs multi-round-trip requestState. Random per process when unset; set it when several instances serve one endpoint.'),
     ),
   })
   .prefault({});
@@ -54,13 +50,7 @@ const sessionsSchema = z
     mode: looseEnum(['stateful', 'stateless']).default('stateful').describe('2025-era clients: sessions with Mcp-Session-Id, or one fresh server per request.'),
     idleTimeoutSeconds: positiveSeconds.default(1800).describe('A 2025 session idle this long is closed and forgotten.'),
     max: z.number().int().min(1).max(100_000).default(1000).describe('Maximum concurrent 2025 sessions; a new one beyond this gets 503.'),
-    maxPerCaller: z
-      .number()
-      .int()
-      .min(1)
-      .max(100_000)
-      .default(100)
-      .describe('Maximum concurrent 2025 sessions of one API key (or client address without keys), never more than max; beyond it: 429.'),
+    maxPerCaller: z.number().int().min(1).max(100_000).default(100).describe('Maximum concurrent 2025 sessions of one API key (or client address without keys), never more than max; beyond it: 429.'),
   })
   .prefault({});
 
@@ -84,16 +74,10 @@ const transportSchema = z
       .optional()
       .describe('This replica\'s id behind a load balancer: session ids it mints start with "<replicaId>." so the proxy can route a session back to it.'),
     trustProxy: z
-      .union([
-        z.number().int().min(0).max(32),
-        z.array(z.string().refine(isTrustedProxyEntry, 'must be an IP address or a CIDR range, e.g. 10.0.0.0/8')),
-      ])
+      .union([z.number().int().min(0).max(32), z.array(z.string().refine(isTrustedProxyEntry, 'must be an IP address or a CIDR range, e.g. 10.0.0.0/8'))])
       .default(0)
       .describe('Proxies whose X-Forwarded-For is believed: a number of hops in front of the server, or their addresses/CIDR ranges. 0: use the socket address.'),
-    legacySse: z
-      .boolean()
-      .default(false)
-      .describe('With type http-stream, also serve the legacy HTTP+SSE endpoints (GET /sse, POST /messages) for old clients.'),
+    legacySse: z.boolean().default(false).describe('With type http-stream, also serve the legacy HTTP+SSE endpoints (GET /sse, POST /messages) for old clients.'),
     sessions: sessionsSchema,
     stdio: z
       .strictObject({
@@ -121,7 +105,13 @@ const transportSchema = z
       .max(2 ** 30)
       .default(16 * 1024 * 1024)
       .describe('An SSE stream whose client leaves more than this many bytes unread is closed (with a log line).'),
-    bodyLimitBytes: z.number().int().min(1024).max(MAX_BODY_LIMIT_BYTES).default(4 * 1024 * 1024).describe('Largest accepted request body (413 beyond).'),
+    bodyLimitBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(MAX_BODY_LIMIT_BYTES)
+      .default(4 * 1024 * 1024)
+      .describe('Largest accepted request body (413 beyond).'),
     requestTimeoutSeconds: positiveSeconds.default(300).describe('Upper bound for one HTTP request, streams excepted.'),
     rateLimit: z
       .strictObject({
@@ -210,11 +200,10 @@ const workersSchema = z
 
 const toolsSchema = z
   .strictObject({
-    dirs: z
-      .array(toolsDir)
-      .default([])
-      .describe('Directories searched (recursively) for tool, resource and prompt modules; an entry { path, isolation } sets the isolation of its modules.'),
-    isolation: isolation.default('none').describe('Where modules run: none (on the server\'s event loop) or worker (in a worker thread pool); per directory and per module (modules.<name>.isolation) too.'),
+    dirs: z.array(toolsDir).default([]).describe('Directories searched (recursively) for tool, resource and prompt modules; an entry { path, isolation } sets the isolation of its modules.'),
+    isolation: isolation
+      .default('none')
+      .describe("Where modules run: none (on the server's event loop) or worker (in a worker thread pool); per directory and per module (modules.<name>.isolation) too."),
     workers: workersSchema,
     builtins: z.boolean().default(true).describe('Also serve the built-in modules shipped in tools/.'),
     enabled: z.array(z.string().min(1)).default(['*']).describe('Names or globs of definitions to serve.'),
@@ -222,9 +211,7 @@ const toolsSchema = z
     timeoutSeconds: positiveSeconds.default(30).describe('A tool call running longer is cancelled and answered with an error.'),
     watch: z.boolean().default(false).describe('Reload when a module file under tools.dirs or the config file changes (also --watch); for module development.'),
     watchDebounceMs: z.number().int().min(10).max(60_000).default(200).describe('With watch: changes within this many milliseconds of each other become one reload.'),
-    importTimeoutSeconds: positiveSeconds
-      .default(30)
-      .describe('A module file that takes longer to load (e.g. a top-level await that never settles) is reported and not served; the others are.'),
+    importTimeoutSeconds: positiveSeconds.default(30).describe('A module file that takes longer to load (e.g. a top-level await that never settles) is reported and not served; the others are.'),
     tasks: z
       .strictObject({
         max: z.number().int().min(1).max(1_000_000).default(1000).describe('Tasks (Tasks extension) kept at once, running and finished; the oldest finished makes room.'),
@@ -234,7 +221,7 @@ const toolsSchema = z
           .min(1)
           .max(1_000_000)
           .default(100)
-          .describe("Tasks one API key keeps at once (all callers without keys count as one), never more than max; its own oldest finished makes room."),
+          .describe('Tasks one API key keeps at once (all callers without keys count as one), never more than max; its own oldest finished makes room.'),
       })
       .prefault({}),
   })

@@ -28,11 +28,7 @@ export interface LoadConfigOptions {
 }
 
 /** Where one effective value came from. `file` is an absolute path; line and column count from 1. */
-export type ValueSource =
-  | { kind: 'default' }
-  | { kind: 'file'; file: string; line: number; column: number }
-  | { kind: 'env'; name: string }
-  | { kind: 'flag'; name: string };
+export type ValueSource = { kind: 'default' } | { kind: 'file'; file: string; line: number; column: number } | { kind: 'env'; name: string } | { kind: 'flag'; name: string };
 
 /** An error (the config is refused) or, in `warnings`, something read but worth changing. */
 export interface ConfigProblem {

@@ -14,13 +14,7 @@ const nameGlobs = z.array(z.string().min(1));
 
 const restartSchema = z
   .strictObject({
-    maxRetries: z
-      .number()
-      .int()
-      .min(0)
-      .max(1000)
-      .default(10)
-      .describe('Failed starts in a row (or connections lost before they stayed up a minute) before the upstream is given up (state failed).'),
+    maxRetries: z.number().int().min(0).max(1000).default(10).describe('Failed starts in a row (or connections lost before they stayed up a minute) before the upstream is given up (state failed).'),
     initialDelaySeconds: seconds.default(1).describe('Delay before the first restart; doubled after each failure in a row, with jitter.'),
     maxDelaySeconds: seconds.default(60).describe('Longest delay between two restarts.'),
   })
@@ -30,11 +24,8 @@ export const upstreamSchema = z
   .strictObject({
     command: z.string().min(1).optional().describe('Program that runs a stdio MCP server, looked up on PATH (a stdio upstream).'),
     args: z.array(z.string()).default([]).describe('Arguments of command. ${VAR} is replaced by the environment variable VAR.'),
-    env: z
-      .record(z.string(), z.string())
-      .default({})
-      .describe('Environment of command, added to a minimal inherited one (HOME, PATH, ...). ${VAR} expands; credential-like names are redacted.'),
-    cwd: z.string().min(1).optional().describe('Working directory of command (default: the server\'s).'),
+    env: z.record(z.string(), z.string()).default({}).describe('Environment of command, added to a minimal inherited one (HOME, PATH, ...). ${VAR} expands; credential-like names are redacted.'),
+    cwd: z.string().min(1).optional().describe("Working directory of command (default: the server's)."),
     url: z
       .string()
       .url()
@@ -55,12 +46,7 @@ export const upstreamSchema = z
     disabled: nameGlobs.default([]).describe("Names or globs (the upstream's own names) never served; wins over enabled."),
     timeoutSeconds: seconds.default(60).describe('Bound for connecting and for each call; a call running longer is cancelled upstream and answered with an error.'),
     required: z.boolean().default(false).describe('Whether /ready waits for this upstream (503 until it is ready).'),
-    pingIntervalSeconds: z
-      .number()
-      .min(0)
-      .max(3600)
-      .default(30)
-      .describe('How often a ready upstream is pinged; one that does not answer within timeoutSeconds is restarted (0: never).'),
+    pingIntervalSeconds: z.number().min(0).max(3600).default(30).describe('How often a ready upstream is pinged; one that does not answer within timeoutSeconds is restarted (0: never).'),
     restart: restartSchema,
   })
   .superRefine((upstream, ctx) => {

@@ -25,7 +25,11 @@ export class HashingEmbedder implements Embedder {
       const index = fnv1a(feature, 0) % this.dimensions;
       vector[index]! += (fnv1a(feature, 0x9e3779b9) & 1 ? 1 : -1) * weight;
     };
-    const words = text.toLowerCase().normalize('NFKC').match(/[\p{L}\p{N}_]+/gu) ?? [];
+    const words =
+      text
+        .toLowerCase()
+        .normalize('NFKC')
+        .match(/[\p{L}\p{N}_]+/gu) ?? [];
     for (const word of words) {
       add(`w:${word}`, 1);
       const padded = ` ${word} `;

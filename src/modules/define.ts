@@ -107,9 +107,7 @@ type OptionalNames<E extends string> = E extends `${OptionalOperator}${infer L}`
  * The variables of a URI template, e.g. `notes://{id}{?lang}` -> `{ id: string; lang?: string }`;
  * `Record<string, string>` when the template is not a literal.
  */
-export type TemplateVariables<T extends string> = string extends T
-  ? Record<string, string>
-  : { [K in RequiredNames<Expressions<T>>]: string } & { [K in OptionalNames<Expressions<T>>]?: string };
+export type TemplateVariables<T extends string> = string extends T ? Record<string, string> : { [K in RequiredNames<Expressions<T>>]: string } & { [K in OptionalNames<Expressions<T>>]?: string };
 
 /** A resource template as written with `defineResourceTemplate`: `read` and `complete` know the variables. */
 export interface ResourceTemplateSpec<T extends string> extends Omit<ResourceTemplateDefinition, 'uriTemplate' | 'read' | 'complete' | 'list'> {

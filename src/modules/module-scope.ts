@@ -2,16 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { pathToFileURL } from 'node:url';
 
 /** What module code was running for. */
-export type ModuleOperation =
-  | 'import'
-  | 'tool run'
-  | 'tool prepare'
-  | 'resource read'
-  | 'template list'
-  | 'template read'
-  | 'template complete'
-  | 'prompt get'
-  | 'prompt complete';
+export type ModuleOperation = 'import' | 'tool run' | 'tool prepare' | 'resource read' | 'template list' | 'template read' | 'template complete' | 'prompt get' | 'prompt complete';
 
 /** Whose code runs, and for which call: what a stray error is attributed to. */
 export interface ModuleScope {

@@ -205,9 +205,7 @@ export function errorMessage(error: unknown): string {
  * The built-in modules, discovered like any user's: compiled to dist/tools by `npm run build` (no
  * TypeScript compiler at start-up), or the sources in tools/ when running from src/.
  */
-export const builtinToolsDir = [new URL('../tools/', import.meta.url), new URL('../../tools/', import.meta.url)]
-  .map((url) => fileURLToPath(url))
-  .find((dir) => existsSync(dir))!;
+export const builtinToolsDir = [new URL('../tools/', import.meta.url), new URL('../../tools/', import.meta.url)].map((url) => fileURLToPath(url)).find((dir) => existsSync(dir))!;
 
 /** The directories modules are discovered in: the built-ins (unless disabled), then the configured ones. */
 export function moduleDirs(tools: { builtins: boolean; dirs: readonly ToolsDir[] }): string[] {

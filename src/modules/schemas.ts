@@ -2,8 +2,7 @@ import { fromJsonSchema, type StandardSchemaWithJSON } from '@modelcontextprotoc
 import { z } from 'zod';
 import type { InputSchema } from './types.js';
 
-const isStandardSchema = (value: unknown): value is StandardSchemaWithJSON =>
-  typeof value === 'object' && value !== null && '~standard' in value;
+const isStandardSchema = (value: unknown): value is StandardSchemaWithJSON => typeof value === 'object' && value !== null && '~standard' in value;
 
 /**
  * A module's input/output declaration as the SDK wants it. Accepts a zod object (or any Standard

@@ -30,8 +30,7 @@ export function diffSnapshots(before: RegistrySnapshot, after: RegistrySnapshot)
 }
 
 /** The lists whose content changed: at most one list_changed each. */
-export const changedLists = (diff: SnapshotDiff): ListName[] =>
-  LIST_NAMES.filter((list) => diff[list].added.length + diff[list].removed.length + diff[list].updated.length > 0);
+export const changedLists = (diff: SnapshotDiff): ListName[] => LIST_NAMES.filter((list) => diff[list].added.length + diff[list].removed.length + diff[list].updated.length > 0);
 
 function diffList(before: readonly LoadedDefinition[], after: readonly LoadedDefinition[]): ListChanges {
   // resources and templates share a list but not a namespace: key by kind and name

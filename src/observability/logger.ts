@@ -66,8 +66,7 @@ export function createReconfigurableLogger(options: LoggerOptions): Reconfigurab
           current.error({ err: error }, 'logging not reconfigured');
           return;
         }
-      }
-      else if (next.level !== applied.level) current.level = next.level;
+      } else if (next.level !== applied.level) current.level = next.level;
       applied = { ...next };
     },
   };

@@ -46,15 +46,10 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter<L>({ name, help, labelNames, registers });
-  const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
-    new Histogram<L>({ name, help, labelNames, buckets, registers });
+  const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) => new Histogram<L>({ name, help, labelNames, buckets, registers });
   return {
     registry,
-    requests: counter(
-      'mcp_requests_total',
-      'MCP requests answered, by method (unknown methods count as "other"), transport and outcome (ok, error, cancelled).',
-      ['method', 'transport', 'outcome'],
-    ),
+    requests: counter('mcp_requests_total', 'MCP requests answered, by method (unknown methods count as "other"), transport and outcome (ok, error, cancelled).', ['method', 'transport', 'outcome']),
     toolCallDuration: histogram(
       'mcp_tool_call_duration_seconds',
       'Tool runs (tools/call and task rounds), by tool and outcome (ok, error, timeout, cancelled, input_required).',

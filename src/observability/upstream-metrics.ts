@@ -39,7 +39,12 @@ export function createUpstreamMetrics(source: UpstreamGaugeSource): UpstreamMetr
     buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
     registers: [],
   });
-  const restarts = new Counter({ name: 'mcp_upstream_restarts_total', help: 'Restarts of an upstream after it exited, stopped answering or failed to start.', labelNames: ['upstream'] as const, registers: [] });
+  const restarts = new Counter({
+    name: 'mcp_upstream_restarts_total',
+    help: 'Restarts of an upstream after it exited, stopped answering or failed to start.',
+    labelNames: ['upstream'] as const,
+    registers: [],
+  });
   const ready = new Gauge({
     name: 'mcp_upstream_ready',
     help: '1 when the upstream is connected and its definitions are served, else 0.',

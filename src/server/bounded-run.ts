@@ -18,11 +18,14 @@ export async function runBounded<T>(runtime: Runtime, tool: LoadedTool, cancel: 
   let timer: NodeJS.Timeout | undefined;
   let onCancel = (): void => undefined;
   const stopped = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new ToolTimeout(`Tool "${tool.name}" timed out after ${seconds} s`);
-      timeout.abort(error);
-      reject(error);
-    }, timerDelay(seconds * 1000));
+    timer = setTimeout(
+      () => {
+        const error = new ToolTimeout(`Tool "${tool.name}" timed out after ${seconds} s`);
+        timeout.abort(error);
+        reject(error);
+      },
+      timerDelay(seconds * 1000),
+    );
     onCancel = () => reject(cancel.reason);
     cancel.addEventListener('abort', onCancel, { once: true });
   });

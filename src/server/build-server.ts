@@ -37,20 +37,17 @@ export function createLiveMcpServer(runtime: Runtime, era: Era = 'legacy', trans
 }
 
 function createRegisteredServer(runtime: Runtime, transport: string, era?: Era): ServerRegistrations {
-  const server = new McpServer(
-    serverInfo(runtime),
-    {
-      capabilities: {
-        tools: { listChanged: true },
-        resources: { listChanged: true, subscribe: true },
-        prompts: { listChanged: true },
-        logging: {},
-        completions: {},
-      },
-      ...(runtime.config.server.instructions ? { instructions: runtime.config.server.instructions } : {}),
-      requestState: { verify: runtime.requestState.verify },
+  const server = new McpServer(serverInfo(runtime), {
+    capabilities: {
+      tools: { listChanged: true },
+      resources: { listChanged: true, subscribe: true },
+      prompts: { listChanged: true },
+      logging: {},
+      completions: {},
     },
-  );
+    ...(runtime.config.server.instructions ? { instructions: runtime.config.server.instructions } : {}),
+    requestState: { verify: runtime.requestState.verify },
+  });
   countRequests(server, runtime.metrics, transport);
   const registrations = new ServerRegistrations(server, (target, definition) => registerDefinition(target, runtime, definition), era);
   registrations.apply(runtime.registry());
@@ -85,7 +82,9 @@ function registerTool(server: McpServer, runtime: Runtime, tool: LoadedTool): Re
       ...tool.forward?.listing,
     },
     (args: unknown, request: ServerContext) =>
-      tool.forward ? callForwarded(runtime, server, tool.forward, { arguments: args }, request, { target: tool.name, args }) : runTool(runtime, withPrepare(tool), args, request, sessionCapabilities(server)),
+      tool.forward
+        ? callForwarded(runtime, server, tool.forward, { arguments: args }, request, { target: tool.name, args })
+        : runTool(runtime, withPrepare(tool), args, request, sessionCapabilities(server)),
   );
 }
 
@@ -163,9 +162,7 @@ function promptArgs(runtime: Runtime, prompt: LoadedPrompt): z.ZodObject {
     const optional = schema instanceof z.ZodOptional;
     const inner = optional ? (schema.unwrap() as z.ZodType) : schema;
     const field = fn
-      ? completable(inner, (value, context) =>
-          inScope(prompt, 'prompt complete', undefined, () => fn(String(value ?? ''), completionContext(runtime, prompt.moduleName), context?.arguments ?? {})),
-        )
+      ? completable(inner, (value, context) => inScope(prompt, 'prompt complete', undefined, () => fn(String(value ?? ''), completionContext(runtime, prompt.moduleName), context?.arguments ?? {})))
       : inner;
     shape[name] = optional ? field.optional() : field;
   }

@@ -74,8 +74,7 @@ function callerFor(runtime: Runtime, server: McpServer, request: ServerContext, 
       const level = (typeof params.level === 'string' ? params.level : 'info') as LoggingLevel;
       notifications.push(() => request.mcpReq.log(level, params.data, typeof params.logger === 'string' ? params.logger : undefined));
     },
-    request: (method, params, signal) =>
-      request.mcpReq.send({ method: method as RequestMethod, ...(params ? { params } : {}) }, { signal, timeout: CLIENT_REQUEST_TIMEOUT_MS }) as Promise<JsonObject>,
+    request: (method, params, signal) => request.mcpReq.send({ method: method as RequestMethod, ...(params ? { params } : {}) }, { signal, timeout: CLIENT_REQUEST_TIMEOUT_MS }) as Promise<JsonObject>,
     inputResponses: request.mcpReq.inputResponses,
     // verified by the SDK (ServerOptions.requestState.verify); here checked against this call
     state: payload === undefined ? undefined : runtime.requestState.unseal(payload, binding),

@@ -152,10 +152,13 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
     (closed ??= (async () => {
       closing = true;
       log.info({ reason }, 'shutting down');
-      const deadline = setTimeout(() => {
-        log.error('shutdown took too long; exiting');
-        resolveDone(1);
-      }, timerDelay(runtime.config.transport.shutdownTimeoutSeconds * 1000 + 2000));
+      const deadline = setTimeout(
+        () => {
+          log.error('shutdown took too long; exiting');
+          resolveDone(1);
+        },
+        timerDelay(runtime.config.transport.shutdownTimeoutSeconds * 1000 + 2000),
+      );
       deadline.unref();
       await watcher.close().catch(() => undefined);
       try {
@@ -231,7 +234,13 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
   }
   void unexpectedError?.then(() => close('unexpected error', 1));
   log.info(
-    { transport: config.transport.type, storage: openedStorage.engine, tools: serving.snapshot.tools.size, resources: serving.snapshot.resources.size + serving.snapshot.templates.size, prompts: serving.snapshot.prompts.size },
+    {
+      transport: config.transport.type,
+      storage: openedStorage.engine,
+      tools: serving.snapshot.tools.size,
+      resources: serving.snapshot.resources.size + serving.snapshot.templates.size,
+      prompts: serving.snapshot.prompts.size,
+    },
     'mcp-server ready',
   );
   return { runtime, url: transport?.url, done, reload: runtime.reload, answerBackupRequests: () => void answerBackups(), close };

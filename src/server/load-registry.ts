@@ -17,13 +17,7 @@ const noUpstreams: UpstreamDefinitions = { definitionsFor: () => [] };
  * are loaded in `workers`, and their definitions run there), then the upstream MCP servers (their
  * definitions as they are now; an upstream that is down has none).
  */
-export async function loadRegistry(
-  config: Config,
-  generation: number,
-  cache: ModuleFileCache,
-  upstreams: UpstreamDefinitions = noUpstreams,
-  workers?: WorkerIsolation,
-): Promise<RegistrySnapshot> {
+export async function loadRegistry(config: Config, generation: number, cache: ModuleFileCache, upstreams: UpstreamDefinitions = noUpstreams, workers?: WorkerIsolation): Promise<RegistrySnapshot> {
   const modules = await loadModuleFiles(moduleDirs(config.tools), cache, config.tools.importTimeoutSeconds * 1000, workers?.loaderFor(config));
   return assembleRegistry(modules, { ...filters(config), generation, extra: upstreams.definitionsFor(config.upstreams) });
 }

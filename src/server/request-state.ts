@@ -66,7 +66,9 @@ export function createRequestState({ secret, ttlSeconds }: RequestStateOptions):
 const invalidState = () => new ProtocolError(ProtocolErrorCode.InvalidParams, 'Invalid or expired requestState', { reason: 'invalid_request_state' });
 
 function callDigest({ target, args }: StateBinding): string {
-  return createHash('sha256').update(canonicalJson([target, args ?? null])).digest('base64url');
+  return createHash('sha256')
+    .update(canonicalJson([target, args ?? null]))
+    .digest('base64url');
 }
 
 /** JSON with object keys sorted, so equal arguments give one digest whatever their key order. */

@@ -3,8 +3,7 @@ import type { PromptMessage, ResourceReadReturn } from '../modules/types.js';
 
 const CONTENT_TYPES = new Set(['text', 'image', 'audio', 'resource', 'resource_link']);
 
-const isContentBlock = (value: unknown): boolean =>
-  typeof value === 'object' && value !== null && CONTENT_TYPES.has((value as { type?: unknown }).type as string);
+const isContentBlock = (value: unknown): boolean => typeof value === 'object' && value !== null && CONTENT_TYPES.has((value as { type?: unknown }).type as string);
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 

@@ -64,8 +64,7 @@ const invalid = (message: string): never => {
   throw new StorageError('INVALID_ARGUMENT', message);
 };
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export function parseField(key: string): FieldRef {
   const meta = META[key];

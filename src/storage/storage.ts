@@ -257,8 +257,6 @@ export class BackendStorage implements Storage {
     if (dimension === undefined) return [];
     checkDimension(name, dimension, query.length);
     const docs = await this.backend.search(name, query, k, filter, Date.now());
-    return docs
-      .map((doc) => ({ ...doc, score: cosineSimilarity(query, doc.vector!) }))
-      .sort((a, b) => b.score - a.score || compareStrings(a.id, b.id));
+    return docs.map((doc) => ({ ...doc, score: cosineSimilarity(query, doc.vector!) })).sort((a, b) => b.score - a.score || compareStrings(a.id, b.id));
   }
 }

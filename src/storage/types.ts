@@ -145,16 +145,7 @@ export type StorageHealth = { ok: true } | { ok: false; problem: string };
 /** A storage error with a stable code; messages are meant for the person reading them. */
 export class StorageError extends Error {
   constructor(
-    readonly code:
-      | 'LOCKED'
-      | 'CORRUPT'
-      | 'INVALID_ARGUMENT'
-      | 'DIMENSION_MISMATCH'
-      | 'SCHEMA_TOO_NEW'
-      | 'NEEDS_MIGRATION'
-      | 'CLOSED'
-      | 'UNAVAILABLE'
-      | 'IO',
+    readonly code: 'LOCKED' | 'CORRUPT' | 'INVALID_ARGUMENT' | 'DIMENSION_MISMATCH' | 'SCHEMA_TOO_NEW' | 'NEEDS_MIGRATION' | 'CLOSED' | 'UNAVAILABLE' | 'IO',
     message: string,
     options?: { cause?: unknown },
   ) {

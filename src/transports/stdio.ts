@@ -36,9 +36,7 @@ export async function serveOverStdio(runtime: Runtime, onEnd: (reason: string) =
   const { maxConcurrentRequests } = runtime.config.transport;
   const limit = maxConcurrentRequests > 0 ? new RequestLimit(maxConcurrentRequests) : undefined;
   if (limit) runtime.metrics.countInFlight(() => limit.size);
-  const transport = limit
-    ? limitRequests(wire, limit, (request) => log.warn({ id: request.id, method: request.method }, 'request refused: transport.maxConcurrentRequests reached'))
-    : wire;
+  const transport = limit ? limitRequests(wire, limit, (request) => log.warn({ id: request.id, method: request.method }, 'request refused: transport.maxConcurrentRequests reached')) : wire;
   const handle = serveStdio(({ era }) => createLiveMcpServer(runtime, era), {
     transport,
     onerror: (error) => log.warn({ err: error }, 'stdio protocol error'),

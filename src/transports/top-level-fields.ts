@@ -100,7 +100,7 @@ export class TopLevelFields {
     this.inString = false;
     if (this.depth !== 1) return;
     if (this.phase === 'key') {
-      this.key = this.capture ? parseJson(`"${Buffer.from(this.capture).toString('utf8')}"`) as string | undefined : undefined;
+      this.key = this.capture ? (parseJson(`"${Buffer.from(this.capture).toString('utf8')}"`) as string | undefined) : undefined;
       this.capture = undefined;
       this.phase = 'colon';
     } else if (this.phase === 'value') {

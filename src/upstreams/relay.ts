@@ -55,7 +55,11 @@ async function relay(target: RelayTarget, method: RelayMethod, params: JsonObjec
   let call: UpstreamCall;
   if (state?.pending) {
     const parked = target.pending.take(state.pending);
-    if (!parked) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `The ${method} these answers belong to has ended (it timed out, or upstream "${target.name}" restarted); send the request again without inputResponses`);
+    if (!parked)
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `The ${method} these answers belong to has ended (it timed out, or upstream "${target.name}" restarted); send the request again without inputResponses`,
+      );
     call = parked;
     call.caller = caller;
     call.active = true;
@@ -116,7 +120,10 @@ async function drive(target: RelayTarget, method: RelayMethod, params: JsonObjec
         if (!isInputRequired(step.result)) return step.result;
         // a 2026-07-28 upstream asks for input the multi-round-trip way
         if (caller.era === 'modern') {
-          return inputRequired(step.result.inputRequests, await mint(caller, { upstream: target.name, who: caller.identity, ...(step.result.requestState ? { upstreamState: step.result.requestState } : {}) }));
+          return inputRequired(
+            step.result.inputRequests,
+            await mint(caller, { upstream: target.name, who: caller.identity, ...(step.result.requestState ? { upstreamState: step.result.requestState } : {}) }),
+          );
         }
         if (round >= MAX_ROUNDS) throw new Error(`upstream "${target.name}" asked for input ${MAX_ROUNDS} times in one ${method}; giving up`);
         const inputResponses = await fulfil(step.result.inputRequests ?? {}, caller, target.name);
@@ -155,7 +162,11 @@ async function fulfil(requests: NonNullable<InputRequiredAnswer['inputRequests']
   const entries = Object.entries(requests);
   for (const [, request] of entries) {
     const missing = missingCapability(request.method, request.params, caller.capabilities);
-    if (missing) throw new ProtocolError(ProtocolErrorCode.MissingRequiredClientCapability, `upstream "${upstream}" needs the client capability ${missing} (${request.method}), which this client did not declare`);
+    if (missing)
+      throw new ProtocolError(
+        ProtocolErrorCode.MissingRequiredClientCapability,
+        `upstream "${upstream}" needs the client capability ${missing} (${request.method}), which this client did not declare`,
+      );
   }
   const answers = await Promise.all(entries.map(async ([key, request]) => [key, await caller.request(request.method, request.params, caller.signal)] as const));
   return Object.fromEntries(answers);

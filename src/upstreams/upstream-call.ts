@@ -190,7 +190,7 @@ export class InFlight {
    */
   progress(params: { progressToken?: unknown; progress?: unknown; total?: unknown; message?: unknown }): void {
     const call = typeof params.progressToken === 'string' ? this.byToken.get(params.progressToken) : undefined;
-    if (!call?.active || !call.caller.wantsProgress || typeof params.progress !== "number") return;
+    if (!call?.active || !call.caller.wantsProgress || typeof params.progress !== 'number') return;
     call.caller.progress(params.progress, typeof params.total === 'number' ? params.total : undefined, typeof params.message === 'string' ? params.message : undefined);
   }
 

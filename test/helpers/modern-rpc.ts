@@ -21,18 +21,32 @@ export function modernRpc(origin: string, headers: Record<string, string> = {}):
       method,
       params: {
         ...params,
-        _meta: { 'io.modelcontextprotocol/protocolVersion': MODERN_VERSION, 'io.modelcontextprotocol/clientInfo': { name: 'raw-test', version: '1.0.0' }, 'io.modelcontextprotocol/clientCapabilities': capabilities },
+        _meta: {
+          'io.modelcontextprotocol/protocolVersion': MODERN_VERSION,
+          'io.modelcontextprotocol/clientInfo': { name: 'raw-test', version: '1.0.0' },
+          'io.modelcontextprotocol/clientCapabilities': capabilities,
+        },
       },
     };
     const response = await fetch(`${origin}/mcp`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'MCP-Protocol-Version': MODERN_VERSION, 'Mcp-Method': method, ...(name ? { 'Mcp-Name': name } : {}), ...headers },
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/json, text/event-stream',
+        'MCP-Protocol-Version': MODERN_VERSION,
+        'Mcp-Method': method,
+        ...(name ? { 'Mcp-Name': name } : {}),
+        ...headers,
+      },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(10_000),
     });
     const text = await response.text();
     if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) return JSON.parse(text) as RpcResponse;
-    const messages = text.split('\n').filter((line) => line.startsWith('data:')).map((line) => JSON.parse(line.slice(5)) as RpcResponse & { id?: number });
+    const messages = text
+      .split('\n')
+      .filter((line) => line.startsWith('data:'))
+      .map((line) => JSON.parse(line.slice(5)) as RpcResponse & { id?: number });
     const answer = messages.find((message) => message.id === body.id);
     assert.ok(answer, `no response in the SSE stream: ${text}`);
     return answer;

@@ -12,7 +12,10 @@ export { selfSignedCert, type TlsFiles } from './tls-cert.js';
 /** The nginx binary (Debian installs it in /usr/sbin, which a non-root PATH may lack), if installed. */
 export function findNginx(): string | undefined {
   const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/local/nginx/sbin'];
-  return dirs.filter((dir) => path.isAbsolute(dir)).map((dir) => path.join(dir, 'nginx')).find((file) => existsSync(file));
+  return dirs
+    .filter((dir) => path.isAbsolute(dir))
+    .map((dir) => path.join(dir, 'nginx'))
+    .find((file) => existsSync(file));
 }
 
 export interface Nginx {

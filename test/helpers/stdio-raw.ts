@@ -52,10 +52,19 @@ export function startRawStdio(options: { args?: string[]; env?: Record<string, s
     stderr: () => stderr,
     send: (message) => void child.stdin.write(`${typeof message === 'string' ? message : JSON.stringify(message)}\n`),
     async response(id, timeoutMs = 15_000) {
-      await until(() => find(id) !== undefined, () => `a response with id ${id}`, timeoutMs);
+      await until(
+        () => find(id) !== undefined,
+        () => `a response with id ${id}`,
+        timeoutMs,
+      );
       return find(id)!;
     },
-    stderrMatch: (pattern, timeoutMs = 15_000) => until(() => pattern.test(stderr), () => String(pattern), timeoutMs),
+    stderrMatch: (pattern, timeoutMs = 15_000) =>
+      until(
+        () => pattern.test(stderr),
+        () => String(pattern),
+        timeoutMs,
+      ),
     exited,
     kill: () => killIfAlive(child.pid),
   };

@@ -17,10 +17,7 @@ export const isolationEnv = (isolation: (typeof ISOLATIONS)[number]) => ({ MCP_T
 
 /** A 2026-07-28 client pins the modern revision; a 2025-11-25 client uses the default initialize handshake. */
 export function newClient(era: Era, capabilities: Record<string, unknown> = {}): Client {
-  return new Client(
-    { name: `test-${era}`, version: '1.0.0' },
-    { capabilities, ...(era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {}) },
-  );
+  return new Client({ name: `test-${era}`, version: '1.0.0' }, { capabilities, ...(era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {}) });
 }
 
 export interface StdioServer {

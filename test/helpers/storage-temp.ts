@@ -15,5 +15,4 @@ export function fullConfig(engine: EngineName, dataDir: string): Config {
   return configSchema.parse({ storage: { type: engine, dataDir } });
 }
 
-export const open = (engine: EngineName, dataDir: string, extra: Partial<Config['storage']> = {}): Promise<Storage> =>
-  openStorage(storageConfig(engine, dataDir, extra), silentLogger);
+export const open = (engine: EngineName, dataDir: string, extra: Partial<Config['storage']> = {}): Promise<Storage> => openStorage(storageConfig(engine, dataDir, extra), silentLogger);

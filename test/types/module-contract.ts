@@ -4,17 +4,7 @@
  * an error: a case that stops failing fails the check. Nothing here runs.
  */
 import { z } from 'zod';
-import {
-  definePrompt,
-  defineResource,
-  defineResourceTemplate,
-  defineTool,
-  type Definition,
-  type ModuleContext,
-  type ModuleKit,
-  type StoredDocument,
-  type ToolDefinition,
-} from 'mcp-server/module';
+import { definePrompt, defineResource, defineResourceTemplate, defineTool, type Definition, type ModuleContext, type ModuleKit, type StoredDocument, type ToolDefinition } from 'mcp-server/module';
 
 /** Compiles only when A and B are the same type. */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;

@@ -35,9 +35,15 @@ export function proxyDefinition(info: DefinitionInfo, source: ProxySource, invok
   switch (info.kind) {
     case 'tool': {
       const validator = (which: 'input' | 'output') => (value: unknown) => call('validate', [which, value]);
-      const execution = info.taskSupport || info.prepares
-        ? { execution: { ...(info.taskSupport ? { taskSupport: info.taskSupport } : {}), ...(info.prepares ? { prepare: (args: unknown, ctx: ModuleContext) => call<ToolReturn>('prepare', [args], ctx) } : {}) } }
-        : {};
+      const execution =
+        info.taskSupport || info.prepares
+          ? {
+              execution: {
+                ...(info.taskSupport ? { taskSupport: info.taskSupport } : {}),
+                ...(info.prepares ? { prepare: (args: unknown, ctx: ModuleContext) => call<ToolReturn>('prepare', [args], ctx) } : {}),
+              },
+            }
+          : {};
       const def: ToolDefinition = {
         kind: 'tool',
         name: info.name,
@@ -91,5 +97,4 @@ export function proxyDefinition(info: DefinitionInfo, source: ProxySource, invok
 }
 
 /** The JSON Schema a worker reported, as a definition's `output` (its presence marks a tool with structured output). */
-const jsonOf = (info: NonNullable<Extract<DefinitionInfo, { kind: 'tool' }>['output']>): JsonSchemaObject =>
-  ('error' in info ? { type: 'object' } : info.input) as JsonSchemaObject;
+const jsonOf = (info: NonNullable<Extract<DefinitionInfo, { kind: 'tool' }>['output']>): JsonSchemaObject => ('error' in info ? { type: 'object' } : info.input) as JsonSchemaObject;

@@ -15,10 +15,7 @@ export function isolationOf(config: Config): (file: string) => Isolation {
   const dirs = config.tools.dirs
     .flatMap((entry) => (typeof entry === 'object' && entry.isolation ? [{ dir: path.resolve(entry.path), isolation: entry.isolation }] : []))
     .sort((a, b) => b.dir.length - a.dir.length);
-  return (file) =>
-    config.modules[moduleNameOf(file)]?.isolation ??
-    dirs.find(({ dir }) => file === dir || file.startsWith(`${dir}${path.sep}`))?.isolation ??
-    config.tools.isolation;
+  return (file) => config.modules[moduleNameOf(file)]?.isolation ?? dirs.find(({ dir }) => file === dir || file.startsWith(`${dir}${path.sep}`))?.isolation ?? config.tools.isolation;
 }
 
 function poolSettings(config: Config): PoolSettings {
@@ -76,7 +73,14 @@ export class WorkerIsolation {
     const moduleName = moduleNameOf(file);
     let described: { definitions: DefinitionInfo[]; problems: ModuleProblem[] };
     try {
-      described = (await this.pool.run({ work: { type: 'describe', file, version }, label: `loading ${file}`, module: moduleName, timeoutMs: importTimeoutMs, urgent: true, timedFromStart: true })) as typeof described;
+      described = (await this.pool.run({
+        work: { type: 'describe', file, version },
+        label: `loading ${file}`,
+        module: moduleName,
+        timeoutMs: importTimeoutMs,
+        urgent: true,
+        timedFromStart: true,
+      })) as typeof described;
     } catch (error) {
       return importFailure(file, error instanceof JobTimeout ? importTimeoutReason(importTimeoutMs) : `failed to load: ${errorMessage(error)}`);
     }

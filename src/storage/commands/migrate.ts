@@ -21,7 +21,10 @@ export async function runMigrate(config: Config, log: Logger): Promise<MigrateRe
       return { command: 'migrate', dataDir, outcome: 'new', version: CURRENT_SCHEMA_VERSION, steps: [] };
     }
     if (version > CURRENT_SCHEMA_VERSION) {
-      throw new StorageError('SCHEMA_TOO_NEW', `${dataDir} has schema version ${version}, written by a newer mcp-server; this one (${serverVersion}) migrates up to ${CURRENT_SCHEMA_VERSION}. Upgrade mcp-server.`);
+      throw new StorageError(
+        'SCHEMA_TOO_NEW',
+        `${dataDir} has schema version ${version}, written by a newer mcp-server; this one (${serverVersion}) migrates up to ${CURRENT_SCHEMA_VERSION}. Upgrade mcp-server.`,
+      );
     }
     if (version === CURRENT_SCHEMA_VERSION) return { command: 'migrate', dataDir, outcome: 'current', version, steps: [] };
     const steps: MigrationStep[] = [];

@@ -10,7 +10,11 @@ import { writeSchemaFile } from '../schema-version.js';
 import { BackendStorage } from '../storage.js';
 import type { RestoreResult } from './report.js';
 
-const exists = (path: string) => stat(path).then(() => true, () => false);
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
 
 /**

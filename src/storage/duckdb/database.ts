@@ -50,13 +50,7 @@ export class DuckDatabase {
     private readonly onReopen: () => void,
   ) {}
 
-  static async open(
-    file: string,
-    settings: Record<string, string>,
-    log: Logger,
-    exclusive: <T>(task: () => Promise<T>) => Promise<T>,
-    onReopen: () => void,
-  ): Promise<DuckDatabase> {
+  static async open(file: string, settings: Record<string, string>, log: Logger, exclusive: <T>(task: () => Promise<T>) => Promise<T>, onReopen: () => void): Promise<DuckDatabase> {
     const database = new DuckDatabase(file, settings, log, exclusive, onReopen);
     try {
       database.current = await database.connect();
@@ -125,7 +119,11 @@ export class DuckDatabase {
 
   private invalidated(error: Error): void {
     if (this.failure) return;
-    const message = error.message.replace(/^FATAL Error: /, '').split('\n').at(-1)!.replace(/^Original error: /, '');
+    const message = error.message
+      .replace(/^FATAL Error: /, '')
+      .split('\n')
+      .at(-1)!
+      .replace(/^Original error: /, '');
     this.failure = { message, at: new Date().toISOString(), attempts: 0, waitingForSpace: isDiskFull(message) };
     this.log.error({ err: error, file: this.file }, 'DuckDB invalidated the database after a fatal error; it is reopened in the background');
     const open = this.current;
@@ -178,7 +176,10 @@ export class DuckDatabase {
 
   /** Opening replays the write-ahead log and checkpoints it: that needs about its size in free space. */
   private async roomForCheckpoint(): Promise<boolean> {
-    const wal = await stat(`${this.file}.wal`).then((s) => s.size, () => 0);
+    const wal = await stat(`${this.file}.wal`).then(
+      (s) => s.size,
+      () => 0,
+    );
     const { bavail, bsize } = await statfs(dirname(this.file));
     return bavail * bsize >= wal + MIN_FREE_BYTES;
   }

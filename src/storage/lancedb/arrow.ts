@@ -35,12 +35,24 @@ export function documentsToTable(documents: StoredDocument[], dimension: number 
   const column = <T extends ArrowModule.DataType>(values: unknown[], type: T) => arrow.vectorFromArray(values, type).data[0]!;
   const json = documents.map((d) => JSON.stringify(d.data));
   const children: ArrowModule.Data[] = [
-    column(documents.map((d) => d.id), new arrow.Utf8()),
+    column(
+      documents.map((d) => d.id),
+      new arrow.Utf8(),
+    ),
     column(json, new arrow.Utf8()),
     column(json, new arrow.Utf8()),
-    column(documents.map((d) => d.createdAt), new arrow.Float64()),
-    column(documents.map((d) => d.updatedAt), new arrow.Float64()),
-    column(documents.map((d) => d.expiresAt ?? null), new arrow.Float64()),
+    column(
+      documents.map((d) => d.createdAt),
+      new arrow.Float64(),
+    ),
+    column(
+      documents.map((d) => d.updatedAt),
+      new arrow.Float64(),
+    ),
+    column(
+      documents.map((d) => d.expiresAt ?? null),
+      new arrow.Float64(),
+    ),
   ];
   if (dimension !== undefined) children.push(vectorColumn(documents, schema.fields[6]!.type as ArrowModule.FixedSizeList, dimension));
   const data = arrow.makeData({ type: new arrow.Struct(schema.fields), length: documents.length, nullCount: 0, children });

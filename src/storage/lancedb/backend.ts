@@ -133,7 +133,10 @@ export class LanceBackend implements Backend {
         await this.db.dropTable(collection).catch(() => undefined);
         throw error;
       });
-      this.creating.set(collection, creation.catch(() => undefined));
+      this.creating.set(
+        collection,
+        creation.catch(() => undefined),
+      );
       const table = await creation.finally(() => this.creating.delete(collection));
       state = { table, dimension, indexed: false, indexedRows: 0, writes: 0, rowsSinceIndexCheck: 0 };
       this.tables.set(collection, state);
@@ -202,9 +205,7 @@ export class LanceBackend implements Backend {
     if (!state) return [];
     const where = whereClause(query.filter, now);
     if (ordersByMetaOnly(query.orderBy)) {
-      const orderBy = query.orderBy.map(
-        (o): Lance.ColumnOrdering => ({ columnName: o.field.kind === 'meta' ? META_COLUMNS[o.field.name] : 'id', ascending: !o.desc, nullsFirst: !o.desc }),
-      );
+      const orderBy = query.orderBy.map((o): Lance.ColumnOrdering => ({ columnName: o.field.kind === 'meta' ? META_COLUMNS[o.field.name] : 'id', ascending: !o.desc, nullsFirst: !o.desc }));
       orderBy.push({ columnName: 'id', ascending: true, nullsFirst: true });
       return this.rows(state, where, orderBy, query.limit, query.offset);
     }
@@ -235,7 +236,9 @@ export class LanceBackend implements Backend {
     // nearest candidates after the search is much cheaper than evaluating every row first. Too few
     // survivors means many expired neighbours; then search again with the filter applied first.
     if (!filter) {
-      const rows = (await query(k + POSTFILTER_SLACK).postfilter().toArray()) as Row[];
+      const rows = (await query(k + POSTFILTER_SLACK)
+        .postfilter()
+        .toArray()) as Row[];
       if (rows.length >= k) return rows.slice(0, k).map(rowToDocument);
     }
     return ((await query(k).toArray()) as Row[]).map(rowToDocument);

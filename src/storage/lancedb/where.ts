@@ -11,7 +11,6 @@ import { META_COLUMNS, type Condition, type FieldRef } from '../filter.js';
  * string matches `$contains: v`.
  */
 
-
 export const sqlString = (value: string): string => `'${value.replaceAll("'", "''")}'`;
 const sqlNumber = (value: number): string => `CAST(${sqlString(String(value))} AS DOUBLE)`;
 const jsonPath = (path: string[]): string => `$${path.map((key) => `."${key}"`).join('')}`;
@@ -35,8 +34,7 @@ const OPS = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 function metaLeaf(name: FieldRef & { kind: 'meta' }, condition: Condition): string {
   const column = META_COLUMNS[name.name];
   const isString = name.name === 'id';
-  const literal = (value: unknown): string | undefined =>
-    isString ? (typeof value === 'string' ? sqlString(value) : undefined) : typeof value === 'number' ? sqlNumber(value) : undefined;
+  const literal = (value: unknown): string | undefined => (isString ? (typeof value === 'string' ? sqlString(value) : undefined) : typeof value === 'number' ? sqlNumber(value) : undefined);
   switch (condition.kind) {
     case 'exists':
       return `${column} IS NOT NULL`;
@@ -77,10 +75,7 @@ function dataLeaf(path: string[], condition: Condition): string {
       // string; an element must satisfy both, which leaves only arrays holding both forms misjudged.
       const v = condition.value;
       const literal = pathLiteral(v);
-      const typed =
-        literal !== undefined
-          ? jsonFilter([...path], `@ == ${literal}`, '[*]')
-          : jsonFilter([...path], `@ > ${Math.floor(v as number)} && @ < ${Math.ceil(v as number)}`, '[*]');
+      const typed = literal !== undefined ? jsonFilter([...path], `@ == ${literal}`, '[*]') : jsonFilter([...path], `@ > ${Math.floor(v as number)} && @ < ${Math.ceil(v as number)}`, '[*]');
       const loose = `json_array_contains(data, ${sqlString(jsonPath(path))}, ${sqlString(typeof v === 'string' ? v : String(v))})`;
       return `(${isArray(path)} AND ${two(typed)} AND ${two(loose)})`;
     }

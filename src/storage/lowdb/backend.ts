@@ -158,7 +158,10 @@ export class LowdbBackend implements Backend {
     const previous = documents.map((d) => loaded.docs.get(d.id));
     for (const doc of documents) loaded.docs.set(doc.id, doc);
     try {
-      await this.record(loaded, documents.map((doc) => ({ op: 'put', doc })));
+      await this.record(
+        loaded,
+        documents.map((doc) => ({ op: 'put', doc })),
+      );
     } catch (error) {
       for (const [i, doc] of documents.entries()) {
         const before = previous[i];

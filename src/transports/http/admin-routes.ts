@@ -14,7 +14,11 @@ import type { AppEnv } from './types.js';
  * (404 without), and only to those keys: an API key is not an admin key.
  */
 export function mountAdmin(app: Hono<AppEnv>, runtime: Runtime, metrics: Metrics): void {
-  const keys = fromConfig<readonly string[], ApiKeys>(() => runtime.config, (c) => c.transport.adminKeys, (list, previous) => new ApiKeys(list, previous, 'admin'));
+  const keys = fromConfig<readonly string[], ApiKeys>(
+    () => runtime.config,
+    (c) => c.transport.adminKeys,
+    (list, previous) => new ApiKeys(list, previous, 'admin'),
+  );
   const adminOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
     const admin = keys();
     if (!admin.enabled) return jsonRpcError(404, SERVER_ERROR, 'Not found');

@@ -50,8 +50,16 @@ export function createApp(runtime: Runtime, metrics: Metrics, state: AppState, i
     ({ transport: t }) => ({ host: t.host, allowedHosts: t.allowedHosts, allowedOrigins: t.allowedOrigins, corsOrigins: t.corsOrigins }),
     createHostPolicy,
   );
-  const keys = fromConfig<readonly string[], ApiKeys>(config, (c) => c.transport.apiKeys, (list, previous) => new ApiKeys(list, previous));
-  const limiter = fromConfig(config, (c) => c.transport.rateLimit, (limits) => (limits.enabled ? new FixedWindowRateLimiter(limits) : undefined));
+  const keys = fromConfig<readonly string[], ApiKeys>(
+    config,
+    (c) => c.transport.apiKeys,
+    (list, previous) => new ApiKeys(list, previous),
+  );
+  const limiter = fromConfig(
+    config,
+    (c) => c.transport.rateLimit,
+    (limits) => (limits.enabled ? new FixedWindowRateLimiter(limits) : undefined),
+  );
   const clientAddressOf = fromConfig(config, (c) => c.transport.trustProxy, createClientAddressOf);
   const responses = new CallerResponses();
 
@@ -66,7 +74,10 @@ export function createApp(runtime: Runtime, metrics: Metrics, state: AppState, i
   app.use('*', drain(state, inflight));
   mountHealth(app, runtime, state);
   app.use('*', hostOriginValidation(policy, metrics));
-  app.use('*', cors(() => runtime.config.transport.corsOrigins));
+  app.use(
+    '*',
+    cors(() => runtime.config.transport.corsOrigins),
+  );
   mountAdmin(app, runtime, metrics);
   app.use('*', bearerAuth(keys, metrics, clientAddressOf));
   app.use('*', async (c, next) => {
@@ -81,8 +92,17 @@ export function createApp(runtime: Runtime, metrics: Metrics, state: AppState, i
     responses,
     protect(path, options = {}) {
       app.use(path, rateLimit(limiter, metrics));
-      app.on('POST', path, bodyLimit(() => runtime.config.transport.bodyLimitBytes, metrics));
-      if (options.timeout ?? true) app.on('POST', path, requestTimeout(() => runtime.config.transport.requestTimeoutSeconds));
+      app.on(
+        'POST',
+        path,
+        bodyLimit(() => runtime.config.transport.bodyLimitBytes, metrics),
+      );
+      if (options.timeout ?? true)
+        app.on(
+          'POST',
+          path,
+          requestTimeout(() => runtime.config.transport.requestTimeoutSeconds),
+        );
     },
   };
 }

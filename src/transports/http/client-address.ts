@@ -29,7 +29,10 @@ export function createClientAddressOf(trustProxy: number | readonly string[]): C
 
 /** X-Forwarded-For entries, oldest first, then the socket address. */
 function hops(socket: string | undefined, forwardedFor: string | undefined): string[] {
-  const forwarded = (forwardedFor ?? '').split(',').map((entry) => normalize(entry.trim())).filter(Boolean);
+  const forwarded = (forwardedFor ?? '')
+    .split(',')
+    .map((entry) => normalize(entry.trim()))
+    .filter(Boolean);
   return [...forwarded, normalize(socket ?? 'unknown')];
 }
 

@@ -65,7 +65,12 @@ export async function serveHttp(runtime: Runtime, kind: 'http-stream' | 'sse'): 
   return {
     url,
     reloaded: () => {
-      if (!state.closing) applyReload(runtime, parts, served.map((endpoint) => endpoint.sessions));
+      if (!state.closing)
+        applyReload(
+          runtime,
+          parts,
+          served.map((endpoint) => endpoint.sessions),
+        );
     },
     close: () =>
       (closing ??= (async () => {
@@ -90,9 +95,11 @@ function applyReload(runtime: Runtime, parts: AppParts, registries: OwnedSession
   const allowed = (owner: string | undefined) => (keys.enabled ? owner !== undefined && keys.labels.has(owner) : owner === undefined);
   for (const sessions of registries) {
     sessions.resize({ max: limits.max, maxPerCaller: limits.maxPerCaller, idleTimeoutMs: limits.idleTimeoutSeconds * 1000 });
-    void sessions.closeWhere((session) => !allowed(session.owner)).then((closed) => {
-      if (closed > 0) runtime.log.info({ sessions: closed }, 'sessions of revoked API keys closed');
-    });
+    void sessions
+      .closeWhere((session) => !allowed(session.owner))
+      .then((closed) => {
+        if (closed > 0) runtime.log.info({ sessions: closed }, 'sessions of revoked API keys closed');
+      });
   }
   parts.responses.closeUnless(allowed);
 }

@@ -60,9 +60,7 @@ export function mountSse(app: Hono<AppEnv>, runtime: Runtime, metrics: Metrics, 
     const id = adoptSessionId(transport, newSessionId());
     const pending = trackCalls(transport, sessions, id, inflight);
     const { maxUnreadStreamBytes } = runtime.config.transport; // read per stream: a reload applies to new ones
-    closeWhenUnread(transport, res, maxUnreadStreamBytes, (unreadBytes) =>
-      runtime.log.warn({ session: id, unreadBytes, maxUnreadStreamBytes }, `closed an SSE stream: ${UNREAD_OVERFLOW}`),
-    );
+    closeWhenUnread(transport, res, maxUnreadStreamBytes, (unreadBytes) => runtime.log.warn({ session: id, unreadBytes, maxUnreadStreamBytes }, `closed an SSE stream: ${UNREAD_OVERFLOW}`));
     const server = createLiveMcpServer(runtime, 'legacy', 'sse');
     const keepAlive = setInterval(() => res.writable && res.write(': keep-alive\n\n'), KEEPALIVE_MS);
     keepAlive.unref();
@@ -182,4 +180,3 @@ function closeOnce(transport: SSEServerTransport): void {
   let closing: Promise<void> | undefined;
   transport.close = () => (closing ??= close());
 }
-

@@ -1,12 +1,4 @@
-import {
-  createMcpHandler,
-  isInitializeRequest,
-  isLegacyRequest,
-  legacyStatelessFallback,
-  WebStandardStreamableHTTPServerTransport,
-  type AuthInfo,
-  type McpServer,
-} from '@modelcontextprotocol/server';
+import { createMcpHandler, isInitializeRequest, isLegacyRequest, legacyStatelessFallback, WebStandardStreamableHTTPServerTransport, type AuthInfo, type McpServer } from '@modelcontextprotocol/server';
 import type { Metrics } from '../../observability/metrics.js';
 import { createLiveMcpServer, createMcpServer } from '../../server/build-server.js';
 import { MAX_BODY_LIMIT_BYTES } from '../../config/schema.js';
@@ -123,9 +115,7 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics): St
     if (!response.body || !(response.headers.get('content-type') ?? '').startsWith('text/event-stream')) return response;
     const session = response.headers.get('mcp-session-id') ?? undefined;
     const { maxUnreadStreamBytes } = runtime.config.transport; // read per stream: a reload applies to new ones
-    const body = limitUnread(response.body, maxUnreadStreamBytes, (unreadBytes) =>
-      runtime.log.warn({ session, unreadBytes, maxUnreadStreamBytes }, `closed an SSE stream: ${UNREAD_OVERFLOW}`),
-    );
+    const body = limitUnread(response.body, maxUnreadStreamBytes, (unreadBytes) => runtime.log.warn({ session, unreadBytes, maxUnreadStreamBytes }, `closed an SSE stream: ${UNREAD_OVERFLOW}`));
     return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   }
 

@@ -1,16 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../types.js';
 
-const ALLOWED_HEADERS = [
-  'authorization',
-  'content-type',
-  'accept',
-  'last-event-id',
-  'mcp-protocol-version',
-  'mcp-session-id',
-  'mcp-method',
-  'mcp-name',
-];
+const ALLOWED_HEADERS = ['authorization', 'content-type', 'accept', 'last-event-id', 'mcp-protocol-version', 'mcp-session-id', 'mcp-method', 'mcp-name'];
 /** 2026-07-28 mirrors tool parameters into `Mcp-Param-<name>` headers; names vary per tool. */
 const ALLOWED_HEADER_PREFIX = 'mcp-param-';
 const EXPOSED_HEADERS = 'Mcp-Session-Id, Mcp-Protocol-Version, WWW-Authenticate, Retry-After';
@@ -57,7 +48,10 @@ export function cors(corsOrigins: () => readonly string[]): MiddlewareHandler<Ap
 }
 
 function requestedHeaders(header: string | undefined): string {
-  const requested = (header ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const requested = (header ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
   const granted = requested.filter((h) => ALLOWED_HEADERS.includes(h) || (h.startsWith(ALLOWED_HEADER_PREFIX) && /^[a-z0-9-]+$/.test(h)));
   return [...new Set([...ALLOWED_HEADERS, ...granted])].join(', ');
 }
