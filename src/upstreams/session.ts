@@ -113,6 +113,7 @@ export async function openSession(options: SessionOptions): Promise<LiveSession>
   client.onclose = () => lose(exit ?? 'the connection closed');
   wireNotifications(client, options, inFlight);
   if (era === 'modern') await listenForChanges(client, capabilities, lose);
+  else if (capabilities.logging) await askForEveryLogMessage(client, options, timeoutMs);
 
   let closing = false;
   return {
@@ -173,7 +174,7 @@ function wireNotifications(client: Client, options: SessionOptions, inFlight: In
   const log = options.log;
   client.setNotificationHandler('notifications/message', (notification) => {
     const params = notification.params as JsonObject;
-    log.debug({ upstream: options.name, level: params.level, logger: params.logger, data: params.data }, 'upstream log message');
+    log.debug({ upstream: options.name, messageLevel: params.level, logger: params.logger, data: params.data }, 'upstream log message');
     const call = inFlight.attribute();
     if (typeof call === 'object' && call.active) call.caller.log(params);
   });
@@ -182,6 +183,17 @@ function wireNotifications(client: Client, options: SessionOptions, inFlight: In
   client.setNotificationHandler('notifications/resources/list_changed', () => options.onListChanged());
   client.setNotificationHandler('notifications/prompts/list_changed', () => options.onListChanged());
   client.setNotificationHandler('notifications/resources/updated', (notification) => options.onResourceUpdated(notification.params.uri));
+}
+
+/**
+ * A 2025 upstream sends log messages from the level it was last given (its own default before that):
+ * it is asked for all of them, since each client's own level filters them here (2026-07-28
+ * upstreams get the level with every request, relay.ts).
+ */
+async function askForEveryLogMessage(client: Client, options: SessionOptions, timeoutMs: number): Promise<void> {
+  await client.setLoggingLevel('debug', { timeout: timeoutMs }).catch((error: unknown) => {
+    options.log.warn({ upstream: options.name, reason: errorMessage(error) }, 'the upstream refused logging/setLevel; its log messages come at its own default level');
+  });
 }
 
 /** A 2026-07-28 upstream announces list changes on a subscriptions/listen stream; its end means the upstream went away. */
