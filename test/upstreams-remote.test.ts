@@ -10,7 +10,10 @@ const UPSTREAM_KEY = 'upstream-key-0123456789';
 const HOST_KEY = 'host-key-0123456789abc';
 const auth = { Authorization: `Bearer ${HOST_KEY}` };
 
-/** Tools of the remote server: one asks the user (elicitation, multi-round-trip), one reports progress and answers with structured content and _meta. */
+/**
+ * Tools of the remote server: one asks the user (elicitation, multi-round-trip), one reports progress
+ * and answers with structured content and _meta, one tells subscribers that its resource changed.
+ */
 const REMOTE_TOOLS = `
 export default ({ z }) => [
   {
@@ -36,6 +39,15 @@ export default ({ z }) => [
         await new Promise((resolve) => setTimeout(resolve, 30));
       }
       return { content: [{ type: 'text', text: 'counted ' + n }], structuredContent: { n }, _meta: { 'example.com/origin': 'remote' } };
+    },
+  },
+  { name: 'board', uri: 'remote://board', description: 'A resource that changes', read: () => 'the board' },
+  {
+    name: 'touch_board',
+    description: 'Tells subscribers the board changed',
+    run(_args, ctx) {
+      ctx.notify.resourceUpdated('remote://board');
+      return 'touched';
     },
   },
 ];
@@ -100,6 +112,31 @@ describe('another mcp-server as a remote Streamable HTTP upstream, behind one AP
       it("passes the remote's elicitation to the client and the answer back, with the remote's own state", async () => {
         const result = await client.callTool({ name: 'r_ask_name', arguments: {} });
         assert.equal(textOf(result), 'hello Grace (state {"asked":1})');
+      });
+
+      it("subscribes at the remote (its subscriptions/listen) while the client follows the remote's resource; its updates arrive", async () => {
+        const changes = countChanges(client);
+        let leave: () => Promise<unknown>;
+        if (era === 'legacy') {
+          await client.subscribeResource({ uri: 'remote://board' });
+          leave = () => client.unsubscribeResource({ uri: 'remote://board' });
+        } else {
+          const listen = await client.listen({ resourceSubscriptions: ['remote://board'] });
+          leave = () => listen.close();
+        }
+        try {
+          // the subscription at the remote follows the client's within moments: touch until an update comes through
+          await waitFor(
+            async () => {
+              assert.equal(textOf(await client.callTool({ name: 'r_touch_board', arguments: {} })), 'touched');
+              return changes.updated.includes('remote://board');
+            },
+            "the remote's update",
+            { attempts: 30 },
+          );
+        } finally {
+          await leave();
+        }
       });
     });
   }

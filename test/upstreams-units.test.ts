@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import type { Caller } from '../src/modules/forwarded.js';
 import { backoffDelayMs } from '../src/upstreams/backoff.js';
 import { missingCapability } from '../src/upstreams/client-capabilities.js';
+import { listenedUris } from '../src/transports/listened-resources.js';
 import { expandEnv, missingVariables } from '../src/upstreams/expand-env.js';
+import { FollowedUris } from '../src/upstreams/followed-uris.js';
 import { PendingCalls } from '../src/upstreams/pending-calls.js';
 import { CallTimeout, InFlight, UpstreamCall } from '../src/upstreams/upstream-call.js';
 
@@ -118,5 +120,34 @@ describe('PendingCalls', () => {
     assert.equal(pending.take(id), call);
     assert.equal(pending.take(id), undefined);
     call.cancel(new Error('done'));
+  });
+});
+
+describe('FollowedUris', () => {
+  it('counts followers per URI: a change only when a URI gets its first follower or loses its last; unfollowing twice counts once', () => {
+    let changes = 0;
+    const followed = new FollowedUris(() => void (changes += 1));
+    const a = followed.follow(['x://1', 'x://1', 'x://2']);
+    assert.equal(changes, 1);
+    const b = followed.follow(['x://1']);
+    assert.equal(changes, 1, 'x://1 had a follower already');
+    a();
+    a();
+    assert.equal(changes, 2, 'x://2 lost its only follower');
+    assert.deepEqual([...followed.uris()], ['x://1']);
+    b();
+    assert.equal(changes, 3);
+    assert.deepEqual([...followed.uris()], []);
+  });
+});
+
+describe('listenedUris', () => {
+  it('reads the resource URIs of a subscriptions/listen request, nothing from anything else', () => {
+    const listen = (notifications: unknown) => ({ jsonrpc: '2.0', id: 1, method: 'subscriptions/listen', params: { notifications } });
+    assert.deepEqual(listenedUris(listen({ toolsListChanged: true, resourceSubscriptions: ['a://1', 7, 'b://2'] })), ['a://1', 'b://2']);
+    assert.deepEqual(listenedUris(listen({ toolsListChanged: true })), []);
+    assert.deepEqual(listenedUris({ jsonrpc: '2.0', method: 'subscriptions/listen', params: { notifications: { resourceSubscriptions: ['a://1'] } } }), [], 'a notification is no listen');
+    assert.deepEqual(listenedUris({ jsonrpc: '2.0', id: 2, method: 'resources/subscribe', params: { uri: 'a://1' } }), []);
+    assert.deepEqual(listenedUris(null), []);
   });
 });

@@ -31,7 +31,7 @@ export function createMcpServer(runtime: Runtime, transport: string = runtime.co
  */
 export function createLiveMcpServer(runtime: Runtime, era: Era = 'legacy', transport: string = runtime.config.transport.type): McpServer {
   const registrations = createRegisteredServer(runtime, transport, era);
-  registrations.subscriptions = acceptResourceSubscriptions(registrations.server);
+  registrations.subscriptions = acceptResourceSubscriptions(registrations.server, runtime.upstreams.follow);
   runtime.live.track(registrations);
   return registrations.server;
 }

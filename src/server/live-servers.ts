@@ -69,7 +69,8 @@ export class ServerRegistrations {
    * the event bus next, which tells the client once per changed list and about the fixed resources it
    * replaced or removed. A 2025 client subscribed to a URI whose serving template changed is told
    * here; a subscription to a URI no longer served ends with the update that tells the client
-   * (reading it answers "Resource not found").
+   * (reading it answers "Resource not found"), unless an upstream served it: that one is down or
+   * restarting, and the subscription goes on when it is back.
    */
   reload(change: RegistryChange): void {
     this.muted = true;
@@ -81,8 +82,9 @@ export class ServerRegistrations {
     if (this.era === 'modern') return;
     for (const uri of this.subscriptions) {
       const now = servedResource(change.snapshot, uri);
-      if (now === servedResource(change.previous, uri)) continue;
-      if (!now) this.ending.add(uri);
+      const before = servedResource(change.previous, uri);
+      if (now === before) continue;
+      if (!now && !before?.forward) this.ending.add(uri);
       if (!change.resourceUris.includes(uri)) this.resourceUpdated(uri);
     }
   }

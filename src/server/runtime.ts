@@ -47,8 +47,8 @@ export interface Runtime {
   reload(trigger: ReloadTrigger): Promise<ReloadReport>;
   /** mcp_reloads_total and mcp_config_generation, for /metrics. */
   readonly reloadMetrics: ReloadMetrics;
-  /** The upstream MCP servers: their states for /ready and /info, their metrics for /metrics. */
-  readonly upstreams: Pick<Upstreams, 'statuses' | 'readinessProblems' | 'metrics'>;
+  /** The upstream MCP servers: their states for /ready and /info, their metrics for /metrics, the resources clients follow. */
+  readonly upstreams: Pick<Upstreams, 'statuses' | 'readinessProblems' | 'metrics' | 'follow'>;
   /** Module worker threads (tools.isolation: worker): how many, how many busy, restarts by reason. */
   workers(): WorkerStats;
 }

@@ -1,5 +1,5 @@
 import { UriTemplate } from '@modelcontextprotocol/server';
-import type { LoadedResource, LoadedTemplate } from '../modules/normalize.js';
+import type { LoadedDefinition, LoadedResource, LoadedTemplate } from '../modules/normalize.js';
 import type { RegistrySnapshot } from '../modules/registry.js';
 
 const templates = new WeakMap<LoadedTemplate, UriTemplate | null>();
@@ -22,6 +22,11 @@ export function servedResource(snapshot: RegistrySnapshot, uri: string): LoadedR
   for (const resource of snapshot.resources.values()) if (resource.def.uri === uri) return resource;
   for (const template of snapshot.templates.values()) if (uriTemplateOf(template)?.match(uri)) return template;
   return undefined;
+}
+
+/** Whether one of `definitions` (a resource with this URI, or a template it matches) serves `uri`. */
+export function servesUri(definitions: readonly LoadedDefinition[], uri: string): boolean {
+  return definitions.some((definition) => (definition.kind === 'resource' ? definition.def.uri === uri : definition.kind === 'resourceTemplate' && !!uriTemplateOf(definition)?.match(uri)));
 }
 
 /** URIs of fixed resources whose definition a reload removed or replaced: their content may differ now. */

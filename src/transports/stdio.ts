@@ -5,6 +5,7 @@ import type { Logger } from '../observability/logger.js';
 import { createLiveMcpServer } from '../server/build-server.js';
 import type { Runtime } from '../server/runtime.js';
 import { limitRequests } from './limited-transport.js';
+import { followListens } from './listened-resources.js';
 import { MessageSizeGuard, type OversizedMessage } from './message-size-guard.js';
 import { RequestLimit } from './request-limit.js';
 import { moveProtocolOffFd1 } from './stdout-redirect.js';
@@ -41,6 +42,7 @@ export async function serveOverStdio(runtime: Runtime, onEnd: (reason: string) =
     transport,
     onerror: (error) => log.warn({ err: error }, 'stdio protocol error'),
   });
+  followListens(transport, runtime.upstreams.follow);
 
   const sessions = runtime.metrics.activeSessions.labels({ transport: 'stdio' });
   sessions.set(1);

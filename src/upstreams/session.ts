@@ -19,6 +19,7 @@ import { missingCapability, UPSTREAM_CLIENT_CAPABILITIES } from './client-capabi
 import { expandEnv, expandValues, type Env } from './expand-env.js';
 import type { Reaper } from './reaper.js';
 import type { Session } from './relay.js';
+import { SessionSubscriptions } from './session-subscriptions.js';
 import { InFlight } from './upstream-call.js';
 
 export type UpstreamTransportKind = 'stdio' | 'streamable-http' | 'sse';
@@ -52,6 +53,8 @@ export interface LiveSession extends Session {
   readonly hint: ConnectHint;
   /** Resolves once, with why, when the connection ends by itself (the process exited, a ping went unanswered...). */
   readonly lost: Promise<string>;
+  /** Its resource subscriptions at the upstream (for the URIs clients follow). */
+  readonly subscriptions: SessionSubscriptions;
   /** Pings the upstream (server/discover on 2026-07-28); no answer within the timeout ends the session (`lost`). */
   check(): Promise<void>;
   close(): Promise<void>;
@@ -125,6 +128,7 @@ export async function openSession(options: SessionOptions): Promise<LiveSession>
     capabilities,
     hint,
     lost,
+    subscriptions: new SessionSubscriptions(client, era, timeoutMs, options.log.child({ upstream: options.name }), lose),
     async check() {
       // the 2026-07-28 era has no ping: server/discover is its cheapest request
       try {

@@ -1,6 +1,8 @@
 import type { UpstreamConfig } from '../config/upstreams-schema.js';
 import type { LoadedDefinition } from '../modules/normalize.js';
 import { errorMessage } from '../modules/registry.js';
+import { CoalescingRunner } from '../server/coalescing-runner.js';
+import { servesUri } from '../server/served-resource.js';
 import type { Logger } from '../observability/logger.js';
 import type { UpstreamMetrics } from '../observability/upstream-metrics.js';
 import { backoffDelayMs } from './backoff.js';
@@ -41,6 +43,8 @@ export interface UpstreamDeps {
   /** Its definitions changed (it came up, went down, or its lists changed). */
   onChange(): void;
   onResourceUpdated(uri: string): void;
+  /** The resource URIs clients follow now (see FollowedUris). */
+  followed(): Iterable<string>;
 }
 
 /** A connection that stayed up this long was healthy: the next failure starts backing off from the beginning. */
@@ -76,6 +80,7 @@ export class Upstream implements RelayTarget {
   /** Resolves once the first start attempt has ended (ready, or failed). */
   readonly firstAttempt = new Promise<void>((resolve) => (this.settleFirst = resolve));
   private running: Promise<void> | undefined;
+  private readonly subscriptionSync = new CoalescingRunner<void, void>(() => this.syncSubscriptions());
 
   constructor(
     readonly name: string,
@@ -115,6 +120,11 @@ export class Upstream implements RelayTarget {
     this.fail(new Error(`upstream "${this.name}" was stopped (removed or changed by a reload, or the server is shutting down)`), session);
     await session?.close();
     await this.running;
+  }
+
+  /** The URIs clients follow changed: subscribe at the upstream to those it serves, unsubscribe from the others. */
+  followedChanged(): void {
+    this.subscriptionSync.request().catch((error: unknown) => this.log.warn({ err: error }, `upstream "${this.name}": updating its resource subscriptions failed`));
   }
 
   session(): Session {
@@ -214,6 +224,8 @@ export class Upstream implements RelayTarget {
       this.lastError = undefined;
       this.setState('ready');
       this.startPinging(session);
+      // a new connection has no subscriptions yet (after a restart too)
+      this.followedChanged();
       this.log.info(
         { transport: session.kind, era: session.era, pid: session.pid, tools: this.status().tools, resources: this.status().resources, prompts: this.status().prompts },
         `upstream "${this.name}" ready`,
@@ -258,9 +270,16 @@ export class Upstream implements RelayTarget {
       if (session !== this.current) return;
       this.served = definitions;
       this.deps.onChange();
+      this.followedChanged();
     } catch (error) {
       this.log.warn({ err: error }, `upstream "${this.name}": fetching its lists again failed; serving what it listed before`);
     }
+  }
+
+  private async syncSubscriptions(): Promise<void> {
+    const session = this.current;
+    if (!session || this.state !== 'ready' || !session.capabilities.resources?.subscribe) return;
+    await session.subscriptions.set(new Set([...this.deps.followed()].filter((uri) => servesUri(this.served, uri))));
   }
 
   /** Calls in flight on `session` (and calls waiting for a client's answers) end with `reason`. */

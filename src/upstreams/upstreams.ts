@@ -4,6 +4,7 @@ import type { LoadedDefinition } from '../modules/normalize.js';
 import type { Logger } from '../observability/logger.js';
 import { createUpstreamMetrics, type UpstreamMetrics } from '../observability/upstream-metrics.js';
 import type { Env } from './expand-env.js';
+import { FollowedUris, type Unfollow } from './followed-uris.js';
 import { Reaper } from './reaper.js';
 import { Upstream, type UpstreamStatus } from './upstream.js';
 
@@ -25,7 +26,16 @@ export class Upstreams {
   readonly metrics: UpstreamMetrics;
   private readonly running = new Map<string, Upstream>();
   private readonly reaper = new Reaper();
+  private readonly followed = new FollowedUris(() => {
+    for (const upstream of this.running.values()) upstream.followedChanged();
+  });
   private closed = false;
+
+  /**
+   * A client follows these resource URIs (resources/subscribe, subscriptions/listen) until the
+   * returned function is called: the upstreams serving them subscribe while anyone follows them.
+   */
+  readonly follow = (uris: readonly string[]): Unfollow => this.followed.follow(uris);
 
   constructor(private readonly options: UpstreamsOptions) {
     this.metrics = createUpstreamMetrics({ states: () => [...this.running.values()].map((upstream) => ({ name: upstream.name, ready: upstream.isReady, tools: upstream.status().tools })) });
@@ -50,6 +60,7 @@ export class Upstreams {
         metrics: this.metrics,
         onChange: () => this.options.onChange(),
         onResourceUpdated: (uri) => this.options.onResourceUpdated(uri),
+        followed: () => this.followed.uris(),
       });
       this.running.set(name, upstream);
       upstream.start();

@@ -3,6 +3,7 @@ import { RequestLimit } from '../request-limit.js';
 import { createApp, type AppParts, type AppState } from './app.js';
 import { Inflight } from './inflight.js';
 import { concurrencyLimit } from './middleware/concurrency-limit.js';
+import { followListenedResources } from './middleware/listened-resources.js';
 import { listen, stopListening } from './listen.js';
 import type { SessionRegistry } from './session-registry.js';
 import { mountSse } from './sse.js';
@@ -39,6 +40,7 @@ export async function serveHttp(runtime: Runtime, kind: 'http-stream' | 'sse'): 
     for (const path of endpoints) {
       protect(path);
       if (limit) app.use(path, concurrencyLimit(limit, metrics));
+      app.use(path, followListenedResources(runtime.upstreams.follow));
       app.all(path, (c) =>
         endpoint.handle({
           request: c.req.raw,
