@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -8,8 +8,6 @@ import { tempDir, writeFile } from './helpers/config-fixtures.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'mcp-server');
-const built = existsSync(join(root, 'dist', 'cli', 'main.js'));
-const skip = built ? false : 'dist/cli/main.js is missing: run `npm run build` first';
 
 const SECRET = 'request-state-secret-never-shown';
 const API_KEY = 'api-key-from-env-never-shown';
@@ -32,7 +30,7 @@ function goodConfig(): { dir: string; file: string } {
   return { dir, file };
 }
 
-describe('mcp-server --validate-config', { skip }, () => {
+describe('mcp-server --validate-config', () => {
   it('exits 0 for a good file', () => {
     const { dir, file } = goodConfig();
     const { code, stderr } = run(['--validate-config', '--config', file], dir);
@@ -79,7 +77,7 @@ describe('mcp-server --validate-config', { skip }, () => {
   });
 });
 
-describe('mcp-server --print-config', { skip }, () => {
+describe('mcp-server --print-config', () => {
   it('prints the effective config with sources on stdout, secrets redacted', () => {
     const { dir, file } = goodConfig();
     const { code, stdout, stderr } = run(['--print-config', '--config', file, '--log-level', 'warn'], dir, { MCP_HOST: '0.0.0.0', MCP_API_KEY: API_KEY });
