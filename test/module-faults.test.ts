@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { connectClient, startHttpServer, type HttpServer } from './helpers/http-server.js';
 import { startStdioServerWithModules, textOf, type ModulesServer } from './helpers/stdio-server.js';
 import { answeringTool } from './helpers/module-sources.js';
 import { logEntries, waitFor, within } from './helpers/wait.js';
+
+const UNATTRIBUTABLE_FAULT = path.join(import.meta.dirname, 'fixtures', 'unattributable-fault.mjs');
 
 /** Handlers that answer, then leave an error behind that nobody handles. */
 const FAULTY = `
@@ -126,11 +129,10 @@ describe('module errors over HTTP: counted in /metrics; an unattributable error 
     server = await startHttpServer({
       transport: 'http-stream',
       config: 'tools:\n  builtins: false\n',
-      modules: {
-        'faulty.mjs': FAULTY,
-        'anonymous.mjs': `export default { name: 'unattributable', description: 'Throws a bare string from a microtask: no context, no stack',
-          run() { queueMicrotask(() => { throw 'no stack at all'; }); return 'answered'; } };\n`,
-      },
+      modules: { 'faulty.mjs': FAULTY },
+      // Code loaded before the server, outside every module and request, armed to throw a bare string
+      // (no stack to blame a file by) when the process gets SIGWINCH.
+      env: { NODE_OPTIONS: `--import ${pathToFileURL(UNATTRIBUTABLE_FAULT).href}` },
     });
   });
   after(async () => {
@@ -149,9 +151,7 @@ describe('module errors over HTTP: counted in /metrics; an unattributable error 
   });
 
   it('ends the process through the graceful shutdown, exit code 1, on an error nobody can be blamed for', async () => {
-    const client = await connectClient(server, 'legacy');
-    await client.callTool({ name: 'unattributable', arguments: {} }).catch(() => undefined);
-    await client.close().catch(() => undefined);
+    process.kill(server.pid, 'SIGWINCH');
     const code = await within(server.exited, 20_000, 'the server to exit');
     assert.equal(code, 1, server.stderr());
     const entries = logEntries(server.stderr());

@@ -32,8 +32,8 @@ export interface ModuleFaultOptions {
  * Measured on Node 20: both handlers run in the async context of the failing code (the promise's for a
  * rejection, the callback's for an exception: timers, immediates, nextTick, I/O callbacks, emitters,
  * nested async functions), so the module scope entered around every invocation is visible there. The
- * exception is a throw inside a queueMicrotask callback, which arrives without context; such an error
- * is attributed by the first module file in its stack, when it has one.
+ * exception is a throw inside a queueMicrotask callback, which arrives without context on Node 20 and 22
+ * (Node 24 carries it); such an error is attributed by the first module file in its stack, when it has one.
  */
 export function installModuleFaults({ log, onFatal }: ModuleFaultOptions): { uninstall(): void } {
   let fatal = false;
