@@ -118,7 +118,8 @@ describe('stdio: oversized messages and a transport that closes', () => {
       server.child.stdout.destroy();
       server.send({ jsonrpc: '2.0', id: 2, method: 'ping' });
       await within(server.exited, 20_000, 'exit after stdout closed');
-      await server.stderrMatch(/"reason":"stdout failed: [^"]*EPIPE[^"]*","msg":"stdio transport closed"/);
+      // EPIPE when the answer is written first; a socket copy of stdout may see the close before that
+      await server.stderrMatch(/"reason":"stdout (failed: [^"]*EPIPE[^"]*|closed by the client)","msg":"stdio transport closed"/);
       await server.stderrMatch(/"msg":"stopped"/);
       assert.equal(existsSync(path.join(dataDir, '.lock')), false, 'the data directory lock is released');
     } finally {

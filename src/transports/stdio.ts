@@ -34,6 +34,12 @@ export async function serveOverStdio(runtime: Runtime, onEnd: (reason: string) =
   pipeline(process.stdin, input, () => undefined); // errors reach the transport through `input`
   // The guard bounds what is buffered; the SDK's own limit would close the transport instead.
   const wire = new StdioServerTransport(input, out, { maxBufferSize: Number.MAX_SAFE_INTEGER });
+  // A socket copy of stdout sees the client close its end and closes without an error, which the
+  // SDK's transport (it watches for errors only) would never notice: end the transport here.
+  out.once('close', () => {
+    failure ??= 'stdout closed by the client';
+    wire.close().catch(() => undefined);
+  });
   const { maxConcurrentRequests } = runtime.config.transport;
   const limit = maxConcurrentRequests > 0 ? new RequestLimit(maxConcurrentRequests) : undefined;
   if (limit) runtime.metrics.countInFlight(() => limit.size);
