@@ -1,7 +1,8 @@
 import { completable, McpServer, ResourceTemplate, type ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { LoadedDefinition, LoadedPrompt, LoadedResource, LoadedTemplate, LoadedTool } from '../modules/normalize.js';
-import { ServerRegistrations, type Era, type RegisteredHandle } from './live-servers.js';
+import type { RegistrySnapshot } from '../modules/registry.js';
+import { definitionsOf, ServerRegistrations, type Era } from './live-servers.js';
 import { countRequests } from './request-metrics.js';
 import { acceptResourceSubscriptions } from './resource-subscriptions.js';
 import type { ModuleContext, PromptDefinition } from '../modules/types.js';
@@ -12,6 +13,7 @@ import { callForwarded } from './forwarded-call.js';
 import { toPromptResult, toResourceResult } from './results.js';
 import type { Runtime } from './runtime.js';
 import { serverInfo } from './server-info.js';
+import { connectionOf, serveShared, SharedDefinitions, stampConnection } from './shared-definitions.js';
 import { installTasks, withPrepare } from './tasks/install.js';
 import { runTool } from './tool-call.js';
 import { guardToolState } from './tool-state-guard.js';
@@ -19,10 +21,14 @@ import { timerDelay } from '../timers.js';
 
 /**
  * A fresh MCP server instance serving the registry's current snapshot, for one request
- * (2026-07-28 and stateless HTTP).
+ * (2026-07-28 and stateless HTTP). Its cost does not grow with the number of definitions.
  */
 export function createMcpServer(runtime: Runtime, transport: string = runtime.config.transport.type): McpServer {
-  return createRegisteredServer(runtime, transport).server;
+  const shared = sharedDefinitions(runtime, runtime.registry());
+  const server = newServer(runtime, transport);
+  shared.adoptBy(server);
+  serveShared(server, () => shared);
+  return finish(server, runtime);
 }
 
 /**
@@ -30,13 +36,16 @@ export function createMcpServer(runtime: Runtime, transport: string = runtime.co
  * its client is told that the lists changed. `transport` labels its requests in the metrics.
  */
 export function createLiveMcpServer(runtime: Runtime, era: Era = 'legacy', transport: string = runtime.config.transport.type): McpServer {
-  const registrations = createRegisteredServer(runtime, transport, era);
-  registrations.subscriptions = acceptResourceSubscriptions(registrations.server, runtime.upstreams.follow);
+  const server = newServer(runtime, transport);
+  const registrations = new ServerRegistrations(server, (snapshot) => sharedDefinitions(runtime, snapshot), era);
+  registrations.apply(runtime.registry());
+  serveShared(server, () => registrations.shared);
+  registrations.subscriptions = acceptResourceSubscriptions(server, runtime.upstreams.follow);
   runtime.live.track(registrations);
-  return registrations.server;
+  return finish(server, runtime);
 }
 
-function createRegisteredServer(runtime: Runtime, transport: string, era?: Era): ServerRegistrations {
+function newServer(runtime: Runtime, transport: string): McpServer {
   const server = new McpServer(serverInfo(runtime), {
     capabilities: {
       tools: { listChanged: true },
@@ -49,14 +58,32 @@ function createRegisteredServer(runtime: Runtime, transport: string, era?: Era):
     requestState: { verify: runtime.requestState.verify },
   });
   countRequests(server, runtime.metrics, transport);
-  const registrations = new ServerRegistrations(server, (target, definition) => registerDefinition(target, runtime, definition), era);
-  registrations.apply(runtime.registry());
-  installTasks(server, runtime);
-  guardToolState(server, runtime);
-  return registrations;
+  stampConnection(server);
+  return server;
 }
 
-function registerDefinition(server: McpServer, runtime: Runtime, definition: LoadedDefinition): RegisteredHandle {
+function finish(server: McpServer, runtime: Runtime): McpServer {
+  installTasks(server, runtime);
+  guardToolState(server, runtime);
+  return server;
+}
+
+const shared = new WeakMap<Runtime, WeakMap<RegistrySnapshot, SharedDefinitions>>();
+
+/** A snapshot's definitions, registered once (on first use) for every server that serves it. */
+export function sharedDefinitions(runtime: Runtime, snapshot: RegistrySnapshot): SharedDefinitions {
+  let bySnapshot = shared.get(runtime);
+  if (!bySnapshot) shared.set(runtime, (bySnapshot = new WeakMap()));
+  let definitions = bySnapshot.get(snapshot);
+  if (!definitions) {
+    const template = new McpServer(serverInfo(runtime), { capabilities: { tools: {}, resources: {}, prompts: {} } });
+    for (const definition of definitionsOf(snapshot)) registerDefinition(template, runtime, definition);
+    bySnapshot.set(snapshot, (definitions = new SharedDefinitions(snapshot, template)));
+  }
+  return definitions;
+}
+
+function registerDefinition(server: McpServer, runtime: Runtime, definition: LoadedDefinition): void {
   switch (definition.kind) {
     case 'tool':
       return registerTool(server, runtime, definition);
@@ -69,9 +96,11 @@ function registerDefinition(server: McpServer, runtime: Runtime, definition: Loa
   }
 }
 
-function registerTool(server: McpServer, runtime: Runtime, tool: LoadedTool): RegisteredHandle {
+// The handlers below serve every connection: the one a request came in on is connectionOf(request).
+
+function registerTool(server: McpServer, runtime: Runtime, tool: LoadedTool): void {
   const { def } = tool;
-  return server.registerTool(
+  server.registerTool(
     tool.name,
     {
       ...(def.title ? { title: def.title } : {}),
@@ -83,15 +112,15 @@ function registerTool(server: McpServer, runtime: Runtime, tool: LoadedTool): Re
     },
     (args: unknown, request: ServerContext) =>
       tool.forward
-        ? callForwarded(runtime, server, tool.forward, { arguments: args }, request, { target: tool.name, args })
-        : runTool(runtime, withPrepare(tool), args, request, sessionCapabilities(server)),
+        ? callForwarded(runtime, connectionOf(request), tool.forward, { arguments: args }, request, { target: tool.name, args })
+        : runTool(runtime, withPrepare(tool), args, request, sessionCapabilities(request)),
   );
 }
 
-const sessionCapabilities = (server: McpServer) => () => server.server.getClientCapabilities() as Record<string, unknown> | undefined;
+const sessionCapabilities = (request: ServerContext) => () => connectionOf(request).server.getClientCapabilities() as Record<string, unknown> | undefined;
 
-const requestContext = (runtime: Runtime, moduleName: string, request: ServerContext, server: McpServer, binding?: StateBinding) =>
-  createModuleContext({ runtime, moduleName, request, signal: request.mcpReq.signal, sessionCapabilities: sessionCapabilities(server), ...(binding ? { binding } : {}) });
+const requestContext = (runtime: Runtime, moduleName: string, request: ServerContext, binding?: StateBinding) =>
+  createModuleContext({ runtime, moduleName, request, signal: request.mcpReq.signal, sessionCapabilities: sessionCapabilities(request), ...(binding ? { binding } : {}) });
 
 /** Completion callbacks get no request from the SDK; they get a context without one. */
 const completionContext = (runtime: Runtime, moduleName: string): ModuleContext =>
@@ -105,21 +134,21 @@ const inScope = <T>(definition: LoadedDefinition, operation: ModuleOperation, re
  * A handler that can ask for input (resources/read, prompts/get): state echoed by the client must have
  * been minted for this very call (same resource or prompt and arguments), else the request is refused.
  */
-function stateCheckedContext(runtime: Runtime, moduleName: string, request: ServerContext, server: McpServer, binding: StateBinding): ModuleContext {
+function stateCheckedContext(runtime: Runtime, moduleName: string, request: ServerContext, binding: StateBinding): ModuleContext {
   boundState(runtime, request, binding);
-  return requestContext(runtime, moduleName, request, server, binding);
+  return requestContext(runtime, moduleName, request, binding);
 }
 
-function registerResource(server: McpServer, runtime: Runtime, resource: LoadedResource): RegisteredHandle {
+function registerResource(server: McpServer, runtime: Runtime, resource: LoadedResource): void {
   const { def } = resource;
-  return server.registerResource(resource.name, def.uri, { ...metadata(def), ...resource.forward?.listing }, async (uri, request) => {
-    if (resource.forward) return callForwarded(runtime, server, resource.forward, { uri: uri.href }, request, { target: uri.href, args: null });
-    const ctx = stateCheckedContext(runtime, resource.moduleName, request, server, { target: uri.href, args: null });
+  server.registerResource(resource.name, def.uri, { ...metadata(def), ...resource.forward?.listing }, async (uri, request) => {
+    if (resource.forward) return callForwarded(runtime, connectionOf(request), resource.forward, { uri: uri.href }, request, { target: uri.href, args: null });
+    const ctx = stateCheckedContext(runtime, resource.moduleName, request, { target: uri.href, args: null });
     return toResourceResult(uri, await inScope(resource, 'resource read', request, () => def.read(uri, ctx)), def.mimeType);
   });
 }
 
-function registerTemplate(server: McpServer, runtime: Runtime, template: LoadedTemplate): RegisteredHandle {
+function registerTemplate(server: McpServer, runtime: Runtime, template: LoadedTemplate): void {
   const { def } = template;
   const complete = Object.fromEntries(
     Object.entries(def.complete ?? {}).map(([variable, fn]) => [
@@ -130,24 +159,24 @@ function registerTemplate(server: McpServer, runtime: Runtime, template: LoadedT
   );
   const list = def.list
     ? async (request: ServerContext) => ({
-        resources: await inScope(template, 'template list', request, () => def.list!(requestContext(runtime, template.moduleName, request, server))),
+        resources: await inScope(template, 'template list', request, () => def.list!(requestContext(runtime, template.moduleName, request))),
       })
     : undefined;
-  return server.registerResource(template.name, new ResourceTemplate(def.uriTemplate, { list, complete }), { ...metadata(def), ...template.forward?.listing }, async (uri, variables, request) => {
-    if (template.forward) return callForwarded(runtime, server, template.forward, { uri: uri.href }, request, { target: uri.href, args: null });
-    const ctx = stateCheckedContext(runtime, template.moduleName, request, server, { target: uri.href, args: null });
+  server.registerResource(template.name, new ResourceTemplate(def.uriTemplate, { list, complete }), { ...metadata(def), ...template.forward?.listing }, async (uri, variables, request) => {
+    if (template.forward) return callForwarded(runtime, connectionOf(request), template.forward, { uri: uri.href }, request, { target: uri.href, args: null });
+    const ctx = stateCheckedContext(runtime, template.moduleName, request, { target: uri.href, args: null });
     return toResourceResult(uri, await inScope(template, 'template read', request, () => def.read(uri, flatten(variables), ctx)), def.mimeType);
   });
 }
 
-function registerPrompt(server: McpServer, runtime: Runtime, prompt: LoadedPrompt): RegisteredHandle {
+function registerPrompt(server: McpServer, runtime: Runtime, prompt: LoadedPrompt): void {
   const { def } = prompt;
-  return server.registerPrompt(
+  server.registerPrompt(
     prompt.name,
     { ...(def.title ? { title: def.title } : {}), ...(def.description ? { description: def.description } : {}), argsSchema: promptArgs(runtime, prompt), ...prompt.forward?.listing },
     async (args: Record<string, unknown>, request: ServerContext) => {
-      if (prompt.forward) return callForwarded(runtime, server, prompt.forward, { arguments: args }, request, { target: prompt.name, args });
-      const ctx = stateCheckedContext(runtime, prompt.moduleName, request, server, { target: prompt.name, args });
+      if (prompt.forward) return callForwarded(runtime, connectionOf(request), prompt.forward, { arguments: args }, request, { target: prompt.name, args });
+      const ctx = stateCheckedContext(runtime, prompt.moduleName, request, { target: prompt.name, args });
       return toPromptResult(await inScope(prompt, 'prompt get', request, () => def.get(args as Record<string, string>, ctx)));
     },
   );

@@ -3,23 +3,10 @@ import type { LoadedDefinition } from '../modules/normalize.js';
 import type { RegistrySnapshot } from '../modules/registry.js';
 import { listOf, type RegistryChange, type ServerEvent } from './events.js';
 import { servedResource } from './served-resource.js';
-
-/** What registering a definition returns: the SDK's handle, which can take it back. */
-export interface RegisteredHandle {
-  remove(): void;
-}
-
-export type Register = (server: McpServer, definition: LoadedDefinition) => RegisteredHandle;
+import type { SharedDefinitions } from './shared-definitions.js';
 
 /** A connection's protocol generation: 2026-07-28 clients follow changes through subscriptions/listen. */
 export type Era = 'modern' | 'legacy';
-
-interface Registered {
-  definition: LoadedDefinition;
-  handle: RegisteredHandle;
-}
-
-const keyOf = (definition: LoadedDefinition) => `${definition.kind}:${definition.name}`;
 
 /** Every definition of a snapshot, in a stable order. */
 export function definitionsOf(snapshot: RegistrySnapshot): LoadedDefinition[] {
@@ -28,10 +15,9 @@ export function definitionsOf(snapshot: RegistrySnapshot): LoadedDefinition[] {
 
 const SEND_LIST_CHANGED = { tools: 'sendToolListChanged', resources: 'sendResourceListChanged', prompts: 'sendPromptListChanged' } as const;
 
-/** One server's registrations, which can be brought up to date with a newer snapshot in place. */
+/** A connection's server and the snapshot it serves, which a reload moves on in place. */
 export class ServerRegistrations {
-  private readonly registered = new Map<string, Registered>();
-  private muted = false;
+  private current: SharedDefinitions | undefined;
   /** Subscribed URIs a reload removed: the subscription ends with the update that tells the client. */
   private readonly ending = new Set<string>();
 
@@ -40,28 +26,20 @@ export class ServerRegistrations {
 
   constructor(
     readonly server: McpServer,
-    private readonly register: Register,
+    private readonly sharedFor: (snapshot: RegistrySnapshot) => SharedDefinitions,
     readonly era: Era = 'legacy',
-  ) {
-    // The SDK announces every single registration and removal; a reload announces once per list instead.
-    for (const method of Object.values(SEND_LIST_CHANGED)) {
-      const send = server[method].bind(server);
-      server[method] = () => {
-        if (!this.muted) send();
-      };
-    }
+  ) {}
+
+  /** The definitions the server serves now. */
+  get shared(): SharedDefinitions {
+    if (!this.current) throw new Error('no snapshot applied yet');
+    return this.current;
   }
 
   apply(snapshot: RegistrySnapshot): void {
-    const next = new Map(definitionsOf(snapshot).map((definition) => [keyOf(definition), definition]));
-    for (const [key, entry] of this.registered) {
-      if (next.get(key) === entry.definition) continue;
-      entry.handle.remove();
-      this.registered.delete(key);
-    }
-    for (const [key, definition] of next) {
-      if (!this.registered.has(key)) this.registered.set(key, { definition, handle: this.register(this.server, definition) });
-    }
+    if (this.current?.snapshot === snapshot) return;
+    this.current = this.sharedFor(snapshot);
+    this.current.adoptBy(this.server);
   }
 
   /**
@@ -73,12 +51,8 @@ export class ServerRegistrations {
    * restarting, and the subscription goes on when it is back.
    */
   reload(change: RegistryChange): void {
-    this.muted = true;
-    try {
-      this.apply(change.snapshot);
-    } finally {
-      this.muted = false;
-    }
+    // adopting the new snapshot's tables sends nothing: the SDK announces registrations, not adoptions
+    this.apply(change.snapshot);
     if (this.era === 'modern') return;
     for (const uri of this.subscriptions) {
       const now = servedResource(change.snapshot, uri);

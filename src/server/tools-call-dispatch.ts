@@ -25,6 +25,13 @@ function dispatchTable(server: McpServer): Map<string, RawHandler> | string {
   return table as Map<string, RawHandler>;
 }
 
+/** The server's whole dispatch table (method -> handler); throws when the SDK changed. */
+export function requestHandlers(server: McpServer): Map<string, RawHandler> {
+  const table: unknown = Reflect.get(server.server, FIELD);
+  if (!(table instanceof Map)) throw new Error(`the installed SDK's Server has no ${FIELD} Map; ${NEEDS}`);
+  return table as Map<string, RawHandler>;
+}
+
 /** Why `server` cannot be patched, or undefined when it can. */
 export function dispatchProblem(server: McpServer): string | undefined {
   const table = dispatchTable(server);
