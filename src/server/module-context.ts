@@ -10,7 +10,8 @@ interface ContextOptions {
   moduleName: string;
   /** The SDK's request context; absent for calls that are not requests (completion callbacks). */
   request?: ServerContext;
-  signal: AbortSignal;
+  /** The handler's signal, or a function that makes it (called when the handler first reads ctx.signal). */
+  signal: AbortSignal | (() => AbortSignal);
   /** Capabilities the client declared at a 2025 initialize (2026 requests carry theirs in the envelope). */
   sessionCapabilities?: () => Record<string, unknown> | undefined;
   /** The call that state passed to ctx.ask belongs to; without it, ctx.ask cannot carry state. */
@@ -21,7 +22,9 @@ interface ContextOptions {
 
 /** Builds the `ctx` a module handler receives, on either protocol generation. */
 export function createModuleContext({ runtime, moduleName, request, signal, sessionCapabilities, binding, stateRequest = request }: ContextOptions): ModuleContext {
-  const log = moduleLog(runtime, moduleName, request);
+  // made on first use: most calls never log nor look at their signal, and both cost more than a short tool
+  let log: ModuleLog | undefined;
+  let abortSignal = typeof signal === 'function' ? undefined : signal;
   const mint = (state: unknown) => {
     if (!binding || !stateRequest) throw new Error('state can only be carried by a tool call, prompt get or resource read');
     return runtime.requestState.mint(state, stateRequest, binding);
@@ -33,8 +36,12 @@ export function createModuleContext({ runtime, moduleName, request, signal, sess
     });
   return {
     storage: runtime.storage,
-    log,
-    signal,
+    get log() {
+      return (log ??= moduleLog(runtime, moduleName, request));
+    },
+    get signal() {
+      return (abortSignal ??= (signal as () => AbortSignal)());
+    },
     async progress(done, total, message) {
       const token = request?.mcpReq._meta?.progressToken;
       if (token === undefined || !request) return;

@@ -61,7 +61,7 @@ interface TaskContextOptions {
   runtime: Runtime;
   tool: LoadedTool;
   args: unknown;
-  signal: AbortSignal;
+  signal: () => AbortSignal;
   round: Round;
   client: TaskClient;
 }
