@@ -29,9 +29,9 @@ let nextId = 100;
 const callBody = (name: string, args: Record<string, unknown>, meta: Record<string, unknown> = {}) =>
   JSON.stringify({ jsonrpc: '2.0', id: nextId++, method: 'tools/call', params: { name, arguments: args, _meta: meta } });
 
-/** Calls `big` in a 2025 session and reads the whole SSE answer; resolves with the event ids (priming first). */
+/** Calls `big` in a 2025 session, asking for progress (so the answer is a resumable stream), and reads it; resolves with the event ids (priming first). */
 async function bigCall(origin: string, sessionId: string, size: number): Promise<string[]> {
-  const response = await fetch(`${origin}/mcp`, { method: 'POST', headers: sessionHeaders(sessionId), body: callBody('big', { size }) });
+  const response = await fetch(`${origin}/mcp`, { method: 'POST', headers: sessionHeaders(sessionId), body: callBody('big', { size }, { progressToken: `big-${nextId}` }) });
   const text = await response.text();
   assert.ok(text.includes('x'.repeat(1000)), 'the call was answered');
   return [...text.matchAll(/^id: ?(.+)$/gm)].map((match) => match[1]!);

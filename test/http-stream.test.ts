@@ -166,7 +166,8 @@ describe('Streamable HTTP transport', () => {
       const call = await fetch(mcp, {
         method: 'POST',
         headers: SESSION_HEADERS(owner),
-        body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'time_now', arguments: {} } }),
+        // a client asking for progress gets a resumable stream (event ids) at once
+        body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'time_now', arguments: {}, _meta: { progressToken: 'p9' } } }),
       });
       const reader = new SseReader(call);
       await reader.until((events) => events.some((e) => e.data?.id === 9));

@@ -29,7 +29,7 @@ export interface AppState extends DrainState {
 export interface AppParts {
   app: Hono<AppEnv>;
   /** Paths served with the MCP protection stack (auth, rate limit, body limit, timeout). */
-  protect(path: string, options?: { timeout?: boolean }): void;
+  protect(path: string, options?: { timeout?: boolean; bodyLimit?: boolean }): void;
   /** The API keys in force now. */
   keys(): ApiKeys;
   /** Open responses by caller, to end those of a revoked key. */
@@ -92,11 +92,12 @@ export function createApp(runtime: Runtime, metrics: Metrics, state: AppState, i
     responses,
     protect(path, options = {}) {
       app.use(path, rateLimit(limiter, metrics));
-      app.on(
-        'POST',
-        path,
-        bodyLimit(() => runtime.config.transport.bodyLimitBytes, metrics),
-      );
+      if (options.bodyLimit ?? true)
+        app.on(
+          'POST',
+          path,
+          bodyLimit(() => runtime.config.transport.bodyLimitBytes, metrics),
+        );
       if (options.timeout ?? true)
         app.on(
           'POST',

@@ -1,4 +1,4 @@
-import type { EventId, EventStore, JSONRPCMessage, StreamId } from '@modelcontextprotocol/server';
+import type { EventId, JSONRPCMessage, StreamId } from '@modelcontextprotocol/server';
 import { LazyQueue } from './lazy-queue.js';
 
 export interface EventStoreLimits {
@@ -6,6 +6,18 @@ export interface EventStoreLimits {
   maxStreams: number;
   maxBytesPerSession: number;
   maxBytesTotal: number;
+}
+
+/**
+ * One session's part of the store (what its transport writes and replays). Storing is synchronous, so
+ * events are stored and written in the order they are sent.
+ */
+export interface SessionEventLog {
+  storeEvent(streamId: StreamId, message: JSONRPCMessage): EventId;
+  /** The stream an event id belongs to, if this session wrote it and can still replay from it. */
+  getStreamIdForEventId(eventId: EventId): StreamId | undefined;
+  replayEventsAfter(lastEventId: EventId, handlers: { send: (eventId: EventId, message: JSONRPCMessage) => Promise<void> }): Promise<StreamId>;
+  dispose(): void;
 }
 
 /** One stored event; `json` is undefined once it was evicted. */
@@ -63,11 +75,11 @@ export class BoundedEventStore {
   }
 
   /** A session's view: it stores, finds and replays only its own streams; `dispose()` forgets them. */
-  view(): EventStore & { dispose(): void } {
+  view(): SessionEventLog {
     const session: SessionEvents = { bytes: 0, streams: new Map(), queue: new LazyQueue<Entry>(live) };
     return {
-      storeEvent: async (streamId, message) => this.store(session, streamId, message),
-      getStreamIdForEventId: async (eventId) => replayable(session, eventId)?.log.id,
+      storeEvent: (streamId, message) => this.store(session, streamId, message),
+      getStreamIdForEventId: (eventId) => replayable(session, eventId)?.log.id,
       replayEventsAfter: async (lastEventId, { send }) => {
         const from = replayable(session, lastEventId);
         if (!from) throw new Error('Unknown or expired Last-Event-ID');

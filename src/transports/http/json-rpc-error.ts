@@ -1,9 +1,28 @@
+import type { ServerResponse } from 'node:http';
+
+/** The JSON-RPC error body MCP clients expect on any endpoint. */
+export function jsonRpcErrorBody(code: number, message: string, id: string | number | null = null, data?: unknown): string {
+  return JSON.stringify({ jsonrpc: '2.0', error: { code, message, ...(data === undefined ? {} : { data }) }, id });
+}
+
 /** An HTTP error answer with a JSON-RPC error body, the shape MCP clients expect on any endpoint. */
 export function jsonRpcError(status: number, code: number, message: string, headers: Record<string, string> = {}, id: string | number | null = null): Response {
-  return new Response(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id }), {
+  return new Response(jsonRpcErrorBody(code, message, id), {
     status,
     headers: { 'Content-Type': 'application/json', ...headers },
   });
+}
+
+/** jsonRpcError, written to a Node response (nothing is written once the response has started). */
+export function sendJsonRpcError(res: ServerResponse, status: number, code: number, message: string, headers: Record<string, string> = {}, id: string | number | null = null): void {
+  sendJson(res, status, jsonRpcErrorBody(code, message, id), headers);
+}
+
+/** A whole JSON answer in one write. */
+export function sendJson(res: ServerResponse, status: number, json: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+  res.end(json);
 }
 
 export { INVALID_REQUEST, PARSE_ERROR } from '@modelcontextprotocol/server';

@@ -1,9 +1,8 @@
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Runtime } from '../../server/runtime.js';
 import { RequestLimit } from '../request-limit.js';
 import { createApp, type AppParts, type AppState } from './app.js';
 import { Inflight } from './inflight.js';
-import { concurrencyLimit } from './middleware/concurrency-limit.js';
-import { followListenedResources } from './middleware/listened-resources.js';
 import { listen, stopListening } from './listen.js';
 import type { SessionRegistry } from './session-registry.js';
 import { mountSse } from './sse.js';
@@ -36,19 +35,15 @@ export async function serveHttp(runtime: Runtime, kind: 'http-stream' | 'sse'): 
   const { app, protect } = parts;
 
   if (streamable) {
-    const endpoint = createStreamableEndpoint(runtime, metrics);
+    const endpoint = createStreamableEndpoint(runtime, metrics, limit);
     for (const path of endpoints) {
-      protect(path);
-      if (limit) app.use(path, concurrencyLimit(limit, metrics));
-      app.use(path, followListenedResources(runtime.upstreams.follow));
-      app.all(path, (c) =>
-        endpoint.handle({
-          request: c.req.raw,
-          ...(c.get('authInfo') ? { authInfo: c.get('authInfo') } : {}),
-          caller: c.get('clientId'),
-          onResponseDone: (callback) => c.env.outgoing.once('close', callback),
-        }),
-      );
+      // the endpoint reads (and bounds) the body itself: one read and one parse per request
+      protect(path, { bodyLimit: false });
+      app.all(path, async (c) => {
+        const authInfo = c.get('authInfo');
+        await endpoint.handle({ req: c.env.incoming, res: c.env.outgoing, path, ...(authInfo ? { authInfo } : {}), caller: c.get('clientId') });
+        return RESPONSE_ALREADY_SENT;
+      });
     }
     served.push(endpoint);
   }

@@ -1,30 +1,40 @@
-import { createMcpHandler, isInitializeRequest, isLegacyRequest, legacyStatelessFallback, WebStandardStreamableHTTPServerTransport, type AuthInfo, type McpServer } from '@modelcontextprotocol/server';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { classifyInboundRequest, createMcpHandler, isInitializeRequest, legacyStatelessFallback, type AuthInfo, type McpServer } from '@modelcontextprotocol/server';
 import type { Metrics } from '../../observability/metrics.js';
 import { createLiveMcpServer, createMcpServer } from '../../server/build-server.js';
 import { MAX_BODY_LIMIT_BYTES } from '../../config/schema.js';
 import type { Runtime } from '../../server/runtime.js';
+import { listenedUris } from '../listened-resources.js';
+import { holdsSlot, type RequestLimit } from '../request-limit.js';
 import { BoundedEventStore } from './event-store.js';
 import { idOf, isJsonRpcShaped } from './json-rpc-message.js';
-import { INVALID_REQUEST, jsonRpcError, PARSE_ERROR, SERVER_ERROR, SESSION_NOT_FOUND } from './json-rpc-error.js';
+import { INVALID_REQUEST, PARSE_ERROR, SERVER_ERROR, SESSION_NOT_FOUND, sendJsonRpcError } from './json-rpc-error.js';
+import { NOT_JSON, parseBody, readBody } from './request-body.js';
+import { bodyTooLarge } from './middleware/body-limit.js';
 import { sessionIdMinter } from './session-id.js';
 import { sessionRefusal } from './session-refusal.js';
 import { SessionRegistry } from './session-registry.js';
-import { limitUnread, UNREAD_OVERFLOW } from './unread-limit.js';
+import { SessionTransport } from './session-transport.js';
+import { UNREAD_OVERFLOW, type OnUnreadOverflow } from './unread-limit.js';
+import { sendWebResponse, webRequestOf } from './web-exchange.js';
 
 /** Reconnect delay suggested to clients in SSE `retry:` fields (after a dropped stream). */
 const RETRY_MS = 1000;
 
-export interface StreamableRequest {
-  request: Request;
+/** One HTTP request to the endpoint, on Node's request and response (answered there directly). */
+export interface StreamableExchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** The route it came in on (one of transport.endpoint). */
+  path: string;
   authInfo?: AuthInfo;
   /** Who the request counts against for per-caller limits: the key label, or the client address. */
   caller: string;
-  /** Registers a callback for when the HTTP response has been fully written or aborted. */
-  onResponseDone(callback: () => void): void;
 }
 
 export interface StreamableEndpoint {
-  handle(input: StreamableRequest): Promise<Response>;
+  /** Serves one request; resolves once its response has started (a stream goes on after that). */
+  handle(exchange: StreamableExchange): Promise<void>;
   sessionCount(): number;
   /** The 2025 sessions (stateful mode). */
   readonly sessions: SessionRegistry<{ owner: string | undefined; close(): Promise<void> }>;
@@ -32,20 +42,22 @@ export interface StreamableEndpoint {
 }
 
 interface LegacySession {
-  transport: WebStandardStreamableHTTPServerTransport;
+  transport: SessionTransport;
   server: McpServer;
   owner: string | undefined;
   close(): Promise<void>;
 }
 
 /**
- * The Streamable HTTP endpoint for both protocol generations. 2026-07-28 requests go to the SDK's
- * strict per-request handler; 2025-era requests (initialize, Mcp-Session-Id, GET streams, DELETE)
- * go to sessionful transports with a bounded event store, or to the SDK's stateless fallback.
+ * The Streamable HTTP endpoint for both protocol generations, on Node's request and response. Each
+ * POST body is read and parsed once, and that parse serves the era decision, the concurrency limit
+ * and the SDK. 2026-07-28 requests go to the SDK's strict per-request handler; 2025-era requests
+ * (initialize, Mcp-Session-Id, GET streams, DELETE) to sessions with a bounded event store, or to
+ * the SDK's stateless fallback.
  */
-export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics): StreamableEndpoint {
+export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics, limit?: RequestLimit): StreamableEndpoint {
   const { transport: config } = runtime.config;
-  // The body-limit middleware enforces transport.bodyLimitBytes (live); the SDK's own bound is the ceiling.
+  // transport.bodyLimitBytes (live) is enforced where the body is read; the SDK's own bound is the ceiling.
   const maxRequestBodySize = MAX_BODY_LIMIT_BYTES;
   const onerror = (error: Error) => runtime.log.debug({ err: error }, 'streamable HTTP request error');
   // 2026 subscriptions/listen streams follow the runtime's event bus (2025 sessions are live servers: runtime.live reaches them)
@@ -61,22 +73,35 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics): St
     onReaped: (id) => runtime.log.info({ session: id }, 'idle session closed'),
   });
 
-  async function openSession(input: StreamableRequest, body: unknown): Promise<Response> {
-    const room = await sessions.room(input.caller);
-    if (room !== 'ok') return sessionRefusal(room, sessions.maxPerCaller, metrics);
+  /** An SSE stream whose client stops reading is closed once too much waits for it (read per stream: a reload applies to new ones). */
+  const streamBound = (session: string | undefined) => {
+    const { maxUnreadStreamBytes } = runtime.config.transport;
+    const onOverflow: OnUnreadOverflow = (unreadBytes) =>
+      runtime.log.warn({ session, unreadBytes, maxUnreadStreamBytes }, `closed an SSE stream: ${UNREAD_OVERFLOW}`);
+    return { maxUnreadBytes: maxUnreadStreamBytes, onOverflow };
+  };
+
+  async function openSession({ req, res, authInfo, caller }: StreamableExchange, body: unknown): Promise<void> {
+    const room = await sessions.room(caller);
+    if (room !== 'ok') return sendWebResponse(res, sessionRefusal(room, sessions.maxPerCaller, metrics), streamBound(undefined));
     const eventStore = events.view();
     const server = createLiveMcpServer(runtime);
-    let session: LegacySession | undefined;
-    const transport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: newSessionId,
-      eventStore,
-      retryInterval: RETRY_MS,
-      maxRequestBodySize,
-      onsessioninitialized: (id) => {
-        session = { transport, server, owner: input.authInfo?.clientId, close: () => transport.close() };
-        sessions.add(id, session, input.caller);
+    let sessionId: string | undefined;
+    const transport: SessionTransport = new SessionTransport({
+      newSessionId,
+      events: eventStore,
+      retryMs: RETRY_MS,
+      sse: {
+        get maxUnreadBytes() {
+          return runtime.config.transport.maxUnreadStreamBytes;
+        },
+        onOverflow: (unreadBytes) => streamBound(sessionId).onOverflow(unreadBytes),
       },
-      onsessionclosed: (id) => sessions.remove(id),
+      onsessioninitialized: (id) => {
+        sessionId = id;
+        sessions.add(id, { transport, server, owner: authInfo?.clientId, close: () => transport.close() }, caller);
+      },
+      onsessionclosed: (id) => id !== undefined && sessions.remove(id),
     });
     transport.onclose = () => {
       if (transport.sessionId) sessions.remove(transport.sessionId);
@@ -84,45 +109,86 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics): St
       void server.close().catch(() => undefined);
     };
     await server.connect(transport);
-    return transport.handleRequest(input.request, { parsedBody: body, ...(input.authInfo ? { authInfo: input.authInfo } : {}) });
+    return transport.handle(req, res, body, authInfo);
   }
 
-  async function handleLegacy(input: StreamableRequest): Promise<Response> {
-    if (stateless) return stateless(input.request, input.authInfo ? { authInfo: input.authInfo } : {});
-    const { request } = input;
-    const sessionId = request.headers.get('mcp-session-id');
-    if (sessionId) {
+  function handleLegacy(exchange: StreamableExchange, body: unknown, text: string | undefined): Promise<void> | void {
+    const { req, res, authInfo } = exchange;
+    if (stateless) return serveStateless(exchange, body, text);
+    const sessionId = req.headers['mcp-session-id'];
+    if (typeof sessionId === 'string' && sessionId) {
       const session = sessions.get(sessionId);
       // A session is only reachable with the key that opened it.
-      if (!session || session.owner !== input.authInfo?.clientId) return jsonRpcError(404, SESSION_NOT_FOUND, 'Session not found');
-      if (request.method === 'POST') input.onResponseDone(sessions.begin(sessionId));
-      return session.transport.handleRequest(request, input.authInfo ? { authInfo: input.authInfo } : {});
+      if (!session || session.owner !== authInfo?.clientId) return sendJsonRpcError(res, 404, SESSION_NOT_FOUND, 'Session not found');
+      if (req.method === 'POST') res.once('close', sessions.begin(sessionId));
+      return session.transport.handle(req, res, body, authInfo);
     }
-    if (request.method !== 'POST') return jsonRpcError(400, SERVER_ERROR, 'Bad Request: Mcp-Session-Id header is required');
-    let body: unknown;
-    try {
-      body = JSON.parse(await request.text());
-    } catch {
-      return jsonRpcError(400, PARSE_ERROR, 'Parse error: the request body is not valid JSON');
-    }
-    if (isInitializeRequest(body)) return openSession(input, body);
-    if (!isJsonRpcShaped(body)) return jsonRpcError(400, INVALID_REQUEST, 'Invalid Request: not a JSON-RPC 2.0 message');
-    return jsonRpcError(400, SERVER_ERROR, 'Bad Request: Mcp-Session-Id header is required (send initialize first)', {}, idOf(body));
+    if (req.method !== 'POST') return sendJsonRpcError(res, 400, SERVER_ERROR, 'Bad Request: Mcp-Session-Id header is required');
+    if (body === NOT_JSON) return sendJsonRpcError(res, 400, PARSE_ERROR, 'Parse error: the request body is not valid JSON');
+    if (isInitializeRequest(body)) return openSession(exchange, body);
+    if (!isJsonRpcShaped(body)) return sendJsonRpcError(res, 400, INVALID_REQUEST, 'Invalid Request: not a JSON-RPC 2.0 message');
+    return sendJsonRpcError(res, 400, SERVER_ERROR, 'Bad Request: Mcp-Session-Id header is required (send initialize first)', {}, idOf(body));
   }
 
-  /** An SSE answer whose client stops reading is closed once too much waits for it (see limitUnread). */
-  function boundUnread(response: Response): Response {
-    if (!response.body || !(response.headers.get('content-type') ?? '').startsWith('text/event-stream')) return response;
-    const session = response.headers.get('mcp-session-id') ?? undefined;
-    const { maxUnreadStreamBytes } = runtime.config.transport; // read per stream: a reload applies to new ones
-    const body = limitUnread(response.body, maxUnreadStreamBytes, (unreadBytes) => runtime.log.warn({ session, unreadBytes, maxUnreadStreamBytes }, `closed an SSE stream: ${UNREAD_OVERFLOW}`));
-    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  /** transport.sessions.mode stateless: the SDK's fallback, a fresh server per request. */
+  async function serveStateless({ req, res, path, authInfo }: StreamableExchange, body: unknown, text: string | undefined): Promise<void> {
+    const headers = new Headers();
+    for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+    const request = new Request(`http://localhost${path}`, { method: req.method ?? 'GET', headers, ...(text === undefined ? {} : { body: text }) });
+    const parsed = body === NOT_JSON || body === undefined ? {} : { parsedBody: body };
+    await sendWebResponse(res, await stateless!(request, { ...parsed, ...(authInfo ? { authInfo } : {}) }), streamBound(undefined));
+  }
+
+  async function serveModern({ req, res, path, authInfo }: StreamableExchange, body: unknown): Promise<void> {
+    const response = await modern.fetch(webRequestOf(req, res, path), { ...(body === undefined ? {} : { parsedBody: body }), ...(authInfo ? { authInfo } : {}) });
+    await sendWebResponse(res, response, streamBound(undefined));
+  }
+
+  /** transport.maxConcurrentRequests: a POST carrying a request holds a slot until its response is fully written. */
+  function admitted(res: ServerResponse, body: unknown): boolean {
+    if (!limit || !(Array.isArray(body) ? body : [body]).some(holdsSlot)) return true;
+    const end = limit.tryBegin();
+    if (!end) {
+      metrics.rejected.inc({ reason: 'concurrency_limit' });
+      sendJsonRpcError(res, 503, SERVER_ERROR, limit.busyMessage, { 'Retry-After': '1' }, idOf(body));
+      return false;
+    }
+    if (res.writableFinished || res.destroyed) end();
+    else res.once('close', end);
+    return true;
+  }
+
+  /**
+   * A 2026-07-28 subscriptions/listen stream follows the resources it names (so that upstreams serving
+   * them subscribe) until its response ends: the client closes it, a revoked key's streams are closed,
+   * the server shuts down.
+   */
+  function followListened(req: IncomingMessage, res: ServerResponse, body: unknown): void {
+    if (req.headers['mcp-method'] !== 'subscriptions/listen') return;
+    const uris = listenedUris(body);
+    if (uris.length > 0) res.once('close', runtime.upstreams.follow(uris));
   }
 
   return {
-    async handle(input) {
-      if (await isLegacyRequest(input.request, undefined, { maxRequestBodySize })) return boundUnread(await handleLegacy(input));
-      return boundUnread(await modern.fetch(input.request, input.authInfo ? { authInfo: input.authInfo } : {}));
+    async handle(exchange) {
+      const { req, res } = exchange;
+      let body: unknown;
+      let text: string | undefined;
+      if (req.method === 'POST') {
+        const maxBytes = runtime.config.transport.bodyLimitBytes;
+        const read = await readBody(req, maxBytes).catch(() => undefined);
+        if (!read) return sendJsonRpcError(res, 400, PARSE_ERROR, 'Parse error: the request body could not be read');
+        if (read.tooLarge) {
+          metrics.rejected.inc({ reason: 'body_limit' });
+          return sendJsonRpcError(res, 413, SERVER_ERROR, bodyTooLarge(maxBytes));
+        }
+        text = read.text;
+        body = parseBody(text);
+        if (!admitted(res, body)) return;
+        followListened(req, res, body);
+      }
+      if (isLegacy(req, body)) return handleLegacy(exchange, body, text);
+      return serveModern(exchange, body);
     },
     sessionCount: () => sessions.size,
     sessions,
@@ -131,4 +197,28 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics): St
       await modern.close();
     },
   };
+}
+
+/**
+ * Whether the SDK's entry would route this request to 2025-era serving (its isLegacyRequest, from
+ * the body already parsed): a POST whose body is not JSON, or whatever it classifies as legacy.
+ */
+function isLegacy(req: IncomingMessage, body: unknown): boolean {
+  if (req.method === 'POST' && body === NOT_JSON) return true;
+  const header = (name: string) => {
+    const value = req.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  };
+  const protocolVersionHeader = header('mcp-protocol-version');
+  const mcpMethodHeader = header('mcp-method');
+  const mcpNameHeader = header('mcp-name');
+  return (
+    classifyInboundRequest({
+      httpMethod: req.method ?? 'GET',
+      ...(protocolVersionHeader === undefined ? {} : { protocolVersionHeader }),
+      ...(mcpMethodHeader === undefined ? {} : { mcpMethodHeader }),
+      ...(mcpNameHeader === undefined ? {} : { mcpNameHeader }),
+      ...(body === undefined ? {} : { body }),
+    }).kind === 'legacy'
+  );
 }

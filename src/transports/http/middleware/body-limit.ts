@@ -14,7 +14,7 @@ export function bodyLimit(currentMaxBytes: () => number, metrics: Metrics): Midd
         maxSize: maxBytes,
         onError: () => {
           metrics.rejected.inc({ reason: 'body_limit' });
-          return jsonRpcError(413, SERVER_ERROR, `Request body larger than ${maxBytes} bytes`);
+          return jsonRpcError(413, SERVER_ERROR, bodyTooLarge(maxBytes));
         },
       });
       limit = { maxBytes, check };
@@ -22,3 +22,6 @@ export function bodyLimit(currentMaxBytes: () => number, metrics: Metrics): Midd
     return limit.check(c, next);
   };
 }
+
+/** What a body over transport.bodyLimitBytes is told (413). */
+export const bodyTooLarge = (maxBytes: number) => `Request body larger than ${maxBytes} bytes`;

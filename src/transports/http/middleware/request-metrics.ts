@@ -1,3 +1,4 @@
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { MiddlewareHandler } from 'hono';
 import type { Metrics } from '../../../observability/metrics.js';
 import type { AppEnv } from '../types.js';
@@ -10,6 +11,8 @@ export function requestMetrics(metrics: Metrics, routes: readonly string[]): Mid
     const stop = metrics.httpDuration.startTimer({ route, method: c.req.method });
     await next();
     stop();
-    metrics.httpRequests.inc({ route, method: c.req.method, status: String(c.res.status) });
+    // a handler that answered on the Node response itself: its status is there
+    const status = c.res === RESPONSE_ALREADY_SENT ? c.env.outgoing.statusCode : c.res.status;
+    metrics.httpRequests.inc({ route, method: c.req.method, status: String(status) });
   };
 }
