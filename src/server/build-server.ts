@@ -1,4 +1,4 @@
-import { completable, McpServer, ResourceTemplate, type ServerContext } from '@modelcontextprotocol/server';
+import { completable, McpServer, ResourceTemplate, SUPPORTED_PROTOCOL_VERSIONS, type ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { LoadedDefinition, LoadedPrompt, LoadedResource, LoadedTemplate, LoadedTool } from '../modules/normalize.js';
 import type { RegistrySnapshot } from '../modules/registry.js';
@@ -32,6 +32,19 @@ export function createMcpServer(runtime: Runtime, transport: string = runtime.co
 }
 
 /**
+ * One server answering every 2026-07-28 request of the current snapshot at once (see
+ * src/transports/http/modern-multiplexer.ts), as the SDK's per-request servers would: it serves the
+ * modern revision besides the others, as the SDK's HTTP entry makes its per-request servers do.
+ */
+export function createModernMcpServer(runtime: Runtime, modernRevision: string): { server: McpServer; shared: SharedDefinitions } {
+  const shared = sharedDefinitions(runtime, runtime.registry());
+  const server = newServer(runtime, 'http-stream', [...SUPPORTED_PROTOCOL_VERSIONS, modernRevision]);
+  shared.adoptBy(server);
+  serveShared(server, () => shared);
+  return { server: finish(server, runtime), shared };
+}
+
+/**
  * A server for a long-lived connection (stdio, a 2025 session): a reload updates it in place and
  * its client is told that the lists changed. `transport` labels its requests in the metrics.
  */
@@ -45,8 +58,9 @@ export function createLiveMcpServer(runtime: Runtime, era: Era = 'legacy', trans
   return finish(server, runtime);
 }
 
-function newServer(runtime: Runtime, transport: string): McpServer {
+function newServer(runtime: Runtime, transport: string, supportedProtocolVersions?: string[]): McpServer {
   const server = new McpServer(serverInfo(runtime), {
+    ...(supportedProtocolVersions ? { supportedProtocolVersions } : {}),
     capabilities: {
       tools: { listChanged: true },
       resources: { listChanged: true, subscribe: true },

@@ -30,6 +30,7 @@ const tablesOf = (server: McpServer) => server as unknown as McpServerTables;
 /** One snapshot's definitions, registered once on a template every connection's server adopts. */
 export class SharedDefinitions {
   private readonly lists = new Map<StaticList, Promise<unknown[]>>();
+  private readonly headerFree = new Map<string, boolean>();
 
   constructor(
     readonly snapshot: RegistrySnapshot,
@@ -57,6 +58,20 @@ export class SharedDefinitions {
       this.lists.set(method, items);
     }
     return items;
+  }
+
+  /**
+   * Whether `name` is a tool here whose input schema declares no x-mcp-header (SEP-2243): calls of
+   * such a tool need no Mcp-Param-* header checks.
+   */
+  declaresNoParamHeaders(name: string): boolean {
+    let free = this.headerFree.get(name);
+    if (free === undefined) {
+      const schema = (this.template as unknown as { toolInputSchemaJson(name: string): unknown }).toolInputSchemaJson(name);
+      free = schema !== undefined && !JSON.stringify(schema).includes('x-mcp-header');
+      if (this.snapshot.tools.has(name)) this.headerFree.set(name, free);
+    }
+    return free;
   }
 
   /** Makes `server` serve these definitions (before it connects, or in place on a reload). */

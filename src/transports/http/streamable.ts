@@ -9,6 +9,7 @@ import { holdsSlot, type RequestLimit } from '../request-limit.js';
 import { BoundedEventStore } from './event-store.js';
 import { idOf, isJsonRpcShaped } from './json-rpc-message.js';
 import { INVALID_REQUEST, PARSE_ERROR, SERVER_ERROR, SESSION_NOT_FOUND, sendJsonRpcError } from './json-rpc-error.js';
+import { ModernCalls } from './modern-calls.js';
 import { NOT_JSON, parseBody, readBody } from './request-body.js';
 import { bodyTooLarge } from './middleware/body-limit.js';
 import { sessionIdMinter } from './session-id.js';
@@ -63,6 +64,12 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics, lim
   // 2026 subscriptions/listen streams follow the runtime's event bus (2025 sessions are live servers: runtime.live reaches them)
   const modern = createMcpHandler(() => createMcpServer(runtime), { legacy: 'reject', maxRequestBodySize, onerror, bus: runtime.events });
   const stateless = config.sessions.mode === 'stateless' ? legacyStatelessFallback(() => createMcpServer(runtime), onerror, { maxRequestBodySize }) : undefined;
+  const modernCalls = new ModernCalls(runtime, {
+    get maxUnreadBytes() {
+      return runtime.config.transport.maxUnreadStreamBytes;
+    },
+    onOverflow: (unreadBytes) => streamBound(undefined).onOverflow(unreadBytes),
+  });
   const events = new BoundedEventStore(config.eventStore);
   const newSessionId = sessionIdMinter(config.replicaId);
   const sessions = new SessionRegistry<LegacySession>({
@@ -76,8 +83,7 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics, lim
   /** An SSE stream whose client stops reading is closed once too much waits for it (read per stream: a reload applies to new ones). */
   const streamBound = (session: string | undefined) => {
     const { maxUnreadStreamBytes } = runtime.config.transport;
-    const onOverflow: OnUnreadOverflow = (unreadBytes) =>
-      runtime.log.warn({ session, unreadBytes, maxUnreadStreamBytes }, `closed an SSE stream: ${UNREAD_OVERFLOW}`);
+    const onOverflow: OnUnreadOverflow = (unreadBytes) => runtime.log.warn({ session, unreadBytes, maxUnreadStreamBytes }, `closed an SSE stream: ${UNREAD_OVERFLOW}`);
     return { maxUnreadBytes: maxUnreadStreamBytes, onOverflow };
   };
 
@@ -187,6 +193,10 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics, lim
         if (!admitted(res, body)) return;
         followListened(req, res, body);
       }
+      if (text !== undefined) {
+        const served = modernCalls.serve(req, res, body, exchange.path, exchange.authInfo);
+        if (served) return served;
+      }
       if (isLegacy(req, body)) return handleLegacy(exchange, body, text);
       return serveModern(exchange, body);
     },
@@ -194,6 +204,7 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics, lim
     sessions,
     async close() {
       await sessions.closeAll();
+      await modernCalls.close();
       await modern.close();
     },
   };

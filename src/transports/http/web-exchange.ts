@@ -77,7 +77,9 @@ export async function sendWebResponse(res: ServerResponse, response: Response, b
     return;
   }
   const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => (headers[name] = value));
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
   if (!response.body) {
     res.writeHead(response.status, headers).end();
     return;
