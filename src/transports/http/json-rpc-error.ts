@@ -21,7 +21,8 @@ export function sendJsonRpcError(res: ServerResponse, status: number, code: numb
 /** A whole JSON answer in one write. */
 export function sendJson(res: ServerResponse, status: number, json: string, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+  // with a length (not chunked), Node writes the head and body in one piece
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(json), ...headers });
   res.end(json);
 }
 
