@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { JSON_AND_SSE, rawInitialize, startHttpServer, type HttpServer } from './helpers/http-server.js';
+import { fetchMetrics, sampleValue } from './helpers/metrics.js';
 import { waitFor } from './helpers/wait.js';
 
 const MODULE = `
@@ -138,5 +139,28 @@ describe('legacy SSE: a stream nobody reads is closed', () => {
     } finally {
       request.destroy();
     }
+  });
+});
+
+describe('Streamable HTTP: memory of closed sessions is given back', () => {
+  const SESSIONS = 300;
+  let server: HttpServer;
+  before(async () => {
+    server = await startHttpServer({ transport: 'http-stream', config: `transport:\n  sessions:\n    idleTimeoutSeconds: 1\n    max: ${SESSIONS + 50}\n    maxPerCaller: ${SESSIONS + 50}\n` });
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  const metric = async (name: string, labels: Record<string, string> = {}) => sampleValue(await fetchMetrics(`${server.origin}/metrics`), name, labels) ?? Number.NaN;
+
+  it('after many sessions expire on a quiet server, their memory is collected (the heap shrinks back)', async () => {
+    const before = await metric('nodejs_heap_size_used_bytes');
+    for (let opened = 0; opened < SESSIONS; opened += 20) await Promise.all(Array.from({ length: 20 }, () => rawInitialize(server.origin)));
+    const open = await metric('nodejs_heap_size_used_bytes');
+    // polled slowly: scraping allocates, and enough of it would trigger the collection by itself
+    assert.ok(open > before, 'sessions take memory');
+    await waitFor(async () => (await metric('mcp_sessions', { transport: 'http-stream' })) === 0, 'the sessions to expire', { attempts: 30, intervalMs: 1000 });
+    await waitFor(async () => (await metric('nodejs_heap_size_used_bytes')) < before + (open - before) / 2, 'the heap to shrink', { attempts: 15, intervalMs: 1000 });
   });
 });

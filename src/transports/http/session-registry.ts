@@ -1,3 +1,5 @@
+import { sessionClosed } from './memory-release.js';
+
 export interface SessionEntry {
   close(): Promise<void>;
 }
@@ -96,6 +98,7 @@ export class SessionRegistry<T extends SessionEntry> {
     const tracked = this.sessions.get(id);
     if (!tracked) return;
     this.sessions.delete(id);
+    sessionClosed();
     const held = this.heldBy(tracked.caller) - 1;
     if (held > 0) this.perCaller.set(tracked.caller, held);
     else this.perCaller.delete(tracked.caller);

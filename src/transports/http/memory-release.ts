@@ -1,0 +1,44 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+/**
+ * Many sessions closing at once (an idle sweep, a revoked key) leave their memory as garbage that
+ * V8 may not collect for a long time on a quiet server (no allocation, no collection), so the
+ * process keeps its peak RSS. Once RELEASE_AFTER sessions have closed, one full collection runs
+ * when closing has been quiet for QUIET_MS; under steady load the ordinary collections do it.
+ */
+const RELEASE_AFTER = 100;
+const QUIET_MS = 2000;
+
+let closed = 0;
+let timer: NodeJS.Timeout | undefined;
+let collect: (() => void) | null | undefined;
+
+/** Counts one closed session (of any HTTP transport). */
+export function sessionClosed(): void {
+  closed += 1;
+  if (closed < RELEASE_AFTER) return;
+  if (timer) timer.refresh();
+  else timer = setTimeout(release, QUIET_MS).unref();
+}
+
+function release(): void {
+  timer = undefined;
+  closed = 0;
+  collector()?.();
+}
+
+/** V8's gc(), reached without starting Node with --expose-gc (the flag is on only while a context is made). */
+function collector(): (() => void) | undefined {
+  if (collect === undefined) {
+    try {
+      setFlagsFromString('--expose-gc');
+      collect = runInNewContext('gc') as () => void;
+    } catch {
+      collect = null;
+    } finally {
+      setFlagsFromString('--no-expose-gc');
+    }
+  }
+  return collect ?? undefined;
+}
