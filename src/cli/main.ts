@@ -1,6 +1,4 @@
 import { CommanderError } from 'commander';
-import { dev } from './dev.js';
-import { init } from './init.js';
 import { buildProgram, type CliOptions, type Subcommand } from './program.js';
 import { isServing, runAction } from './run-action.js';
 
@@ -28,8 +26,9 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : USAGE_ERROR;
     throw error;
   }
-  if (subcommand?.name === 'init') return init(subcommand.dir);
-  if (subcommand?.name === 'dev') return dev(subcommand.dir, subcommand.options);
+  // subcommands are loaded only when named: serving starts without them
+  if (subcommand?.name === 'init') return (await import('./init.js')).init(subcommand.dir);
+  if (subcommand?.name === 'dev') return (await import('./dev.js')).dev(subcommand.dir, subcommand.options);
   return runAction(program.opts<CliOptions>());
 }
 

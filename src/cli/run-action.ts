@@ -1,15 +1,13 @@
 import { loadConfig } from '../config/load.js';
-import { formatCleanConfig, formatEffectiveConfig, formatProblems } from '../config/print.js';
-import { formatWarnings } from '../config/problems.js';
+import { formatProblems, formatWarnings } from '../config/problems.js';
 import type { Config } from '../config/schema.js';
 import type { LoadConfigOptions } from '../config/types.js';
 import type { Host } from '../server/host.js';
 import { logConfigWarnings } from './config-warnings.js';
 import type { CliOptions } from './program.js';
-import { profileOptions, startProfiles } from './profiles.js';
+import type { Profiles } from './profiles.js';
 import { serve } from './serve.js';
-import { runStorageCommand } from './storage-command.js';
-import { validate } from './validate.js';
+import type { StorageCommand } from './storage-command.js';
 
 const USAGE_ERROR = 2;
 
@@ -66,11 +64,13 @@ export async function runAction(options: CliOptions, context: ActionContext = {}
     process.stderr.write(`mcp-server: configuration is invalid (${count(loaded.problems.length, 'problem')}${warningCount(loaded.warnings)})\n`);
     return 1;
   }
+  // every action but serving is loaded when asked for: a server starts without their code
   if (options.printConfig) {
+    const { formatCleanConfig, formatEffectiveConfig } = await import('../config/print.js');
     process.stdout.write(options.format === 'yaml' ? formatCleanConfig(loaded) : `${formatEffectiveConfig(loaded)}\n`);
     return 0;
   }
-  if (options.validateConfig) return validate(loaded);
+  if (options.validateConfig) return (await import('./validate.js')).validate(loaded);
   const config: Config = loaded.config;
   if (options.backup) return runStorageCommand('backup', config, options.output!);
   if (options.restore) return runStorageCommand(options.dryRun ? 'restore-dry-run' : 'restore', config, options.input!);
@@ -78,13 +78,22 @@ export async function runAction(options: CliOptions, context: ActionContext = {}
   if (options.migrate) return runStorageCommand('migrate', config);
   logConfigWarnings(config, loaded.warnings);
   serving = true;
-  const profiles = await startProfiles(profileOptions(options));
+  const profiles = await startProfiles(options);
   try {
     // a reload reads the file and the environment again, with these same flags
     return await serve(loaded, () => loadConfig(loadOptions), context.onServing);
   } finally {
     await profiles.finish();
   }
+}
+
+const runStorageCommand = async (command: StorageCommand, config: Config, file?: string): Promise<number> => (await import('./storage-command.js')).runStorageCommand(command, config, file);
+
+/** --profile / --memory-profile (the inspector is loaded only for them). */
+async function startProfiles(options: CliOptions): Promise<Profiles> {
+  if (!options.profile && !options.memoryProfile) return { finish: async () => undefined };
+  const profiles = await import('./profiles.js');
+  return profiles.startProfiles(profiles.profileOptions(options));
 }
 
 let serving = false;

@@ -1,7 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import { answerBackupRequests } from '../storage/backup-requests.js';
-import { backupStorage } from '../storage/commands/backup.js';
 import { storagePaths } from '../storage/engines.js';
 import type { Storage } from '../storage/types.js';
 
@@ -15,6 +14,9 @@ export function backupAnswerer(config: Config, storage: Storage, log: Logger): (
   let answering: Promise<void> = Promise.resolve();
   return () =>
     (answering = answering
-      .then(() => answerBackupRequests(dataDir, (output) => backupStorage(storage, output, dataDir), log))
+      .then(async () => {
+        const { backupStorage } = await import('../storage/commands/backup.js'); // tar, only when asked
+        await answerBackupRequests(dataDir, (output) => backupStorage(storage, output, dataDir), log);
+      })
       .catch((error: unknown) => log.error({ err: error }, 'answering backup requests failed')));
 }

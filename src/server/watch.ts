@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import { isModuleFileName, isSkippedDirName } from '../modules/discover.js';
 import { toolsDirPaths } from '../config/schema.js';
 import type { LoadedConfig } from '../config/types.js';
@@ -49,6 +49,7 @@ export async function watchForChanges(targets: WatchTargets, onChange: () => voi
     clearTimeout(timer);
     timer = setTimeout(onChange, targets.debounceMs);
   };
+  const { watch } = await import('chokidar'); // only a server that watches loads it
   const watcher: FSWatcher = watch([...dirs, ...(configFile ? [configFile] : [])], {
     ignoreInitial: true,
     persistent: false,

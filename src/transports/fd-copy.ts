@@ -91,7 +91,10 @@ function startHelper(): ChildProcess {
   delete env.NODE_OPTIONS; // nothing the parent was started with needs to load in the helper
   const helper = spawn(process.execPath, ['-e', HELPER_SOURCE], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env, windowsHide: true });
   helper.on('error', () => undefined); // a failed spawn surfaces as 'exit' to the pending request
+  // neither keeps this process alive (a pending copy has its own timer): a helper started ahead of
+  // time for a process that then does not serve (a config error) must not hold it open
   helper.unref();
+  helper.channel?.unref();
   return helper;
 }
 

@@ -1,8 +1,8 @@
 import type { Runtime } from '../server/runtime.js';
-import { serveHttp } from './http/serve-http.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import { claimStdout, serveOverStdio } from './stdio.js';
+import { cancelStdoutMove } from './stdout-redirect.js';
 
 export interface TransportHandle {
   /** Where an HTTP transport listens (`http://127.0.0.1:8000`); none for stdio. */
@@ -18,11 +18,14 @@ export interface TransportHandle {
  */
 export async function prepareTransport(config: Config, log: Logger): Promise<void> {
   if (config.transport.type === 'stdio') await claimStdout(log);
+  else cancelStdoutMove();
 }
 
 /** Starts the configured transport. `onEnd` is called with the reason when the transport ends by itself. */
 export async function startTransport(runtime: Runtime, onEnd: (reason: string) => void): Promise<TransportHandle> {
   const type = runtime.config.transport.type;
   if (type === 'stdio') return serveOverStdio(runtime, onEnd);
+  // the HTTP stack (Hono, the legacy SSE SDK) is loaded only by a server that listens
+  const { serveHttp } = await import('./http/serve-http.js');
   return serveHttp(runtime, type);
 }

@@ -6,6 +6,29 @@ import { FdCopier, type FdCopy } from './fd-copy.js';
 /** fd 1's stand-in stays open for the life of the process (a socket copy must not be collected). */
 const keptOpen: FdCopy[] = [];
 
+/** A copier started ahead of time by prepareStdoutMove (its helper boots while the server loads). */
+let prepared: FdCopier | undefined;
+
+/**
+ * Starts what moveProtocolOffFd1 will need (the fd copy helper process, when stdout or stderr is a
+ * socket) right away, so that its start-up overlaps the server's own instead of delaying the first
+ * answer. Call it first thing in a process that will probably serve over stdio; cheap otherwise.
+ */
+export function prepareStdoutMove(): void {
+  if (process.platform === 'win32' || prepared || !statOrUndefined(0) || !statOrUndefined(1) || !statOrUndefined(2)) return;
+  try {
+    prepared = new FdCopier([1, 2]);
+  } catch {
+    // moveProtocolOffFd1 tries again and says why
+  }
+}
+
+/** The server does not serve over stdio after all: let a prepared helper go. */
+export function cancelStdoutMove(): void {
+  prepared?.close();
+  prepared = undefined;
+}
+
 /**
  * Moves the MCP protocol off fd 1, so that nothing but the protocol can reach the client's stdout:
  * the protocol gets a new fd onto the original stdout, and fd 1 becomes a copy of stderr (the log
@@ -21,7 +44,8 @@ export async function moveProtocolOffFd1(log: Logger): Promise<Writable | undefi
     log.warn('stdin, stdout or stderr is closed; the protocol stays on fd 1');
     return undefined;
   }
-  const copier = new FdCopier([1, 2]);
+  const copier = prepared ?? new FdCopier([1, 2]);
+  prepared = undefined;
   try {
     let protocol: FdCopy;
     try {

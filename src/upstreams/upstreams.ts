@@ -6,7 +6,7 @@ import { createUpstreamMetrics, type UpstreamMetrics } from '../observability/up
 import type { Env } from './expand-env.js';
 import { FollowedUris, type Unfollow } from './followed-uris.js';
 import { Reaper } from './reaper.js';
-import { Upstream, type UpstreamStatus } from './upstream.js';
+import type { Upstream, UpstreamStatus } from './upstream.js';
 
 export interface UpstreamsOptions {
   log: Logger;
@@ -30,6 +30,10 @@ export class Upstreams {
     for (const upstream of this.running.values()) upstream.followedChanged();
   });
   private closed = false;
+  /** The upstream client code (the client SDK, process spawning) is loaded when the config names an upstream. */
+  private code: typeof import('./upstream.js') | undefined;
+  private loading: Promise<void> | undefined;
+  private latest: Config['upstreams'] = {};
 
   /**
    * A client follows these resource URIs (resources/subscribe, subscriptions/listen) until the
@@ -44,15 +48,28 @@ export class Upstreams {
   /** Brings the running upstreams in line with `configs`. */
   apply(configs: Config['upstreams']): void {
     if (this.closed) return;
+    this.latest = configs;
     for (const [name, upstream] of this.running) {
       const next = configs[name];
       if (next && isDeepStrictEqual(next, upstream.config) && upstream.status().state !== 'failed') continue;
       this.running.delete(name);
       void upstream.stop();
     }
+    if (Object.keys(configs).length === 0) return;
+    const code = this.code;
+    if (!code) {
+      this.loading ??= import('./upstream.js').then(
+        (loaded) => {
+          this.code = loaded;
+          this.apply(this.latest);
+        },
+        (error: unknown) => this.options.log.error({ err: error }, 'loading the upstream client failed'),
+      );
+      return;
+    }
     for (const [name, config] of Object.entries(configs)) {
       if (this.running.has(name)) continue;
-      const upstream = new Upstream(name, config, {
+      const upstream = new code.Upstream(name, config, {
         log: this.options.log,
         reaper: this.reaper,
         env: this.options.env ?? process.env,
@@ -79,7 +96,11 @@ export class Upstreams {
   async firstAttempts(timeoutMs: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-    await Promise.race([Promise.all([...this.running.values()].map((upstream) => upstream.firstAttempt)), deadline]);
+    const attempts = async () => {
+      await this.loading;
+      await Promise.all([...this.running.values()].map((upstream) => upstream.firstAttempt));
+    };
+    await Promise.race([attempts(), deadline]);
     clearTimeout(timer);
   }
 

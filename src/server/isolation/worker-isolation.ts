@@ -7,7 +7,7 @@ import { errorMessage, importFailure, importTimeoutReason, moduleNameOf, type Fi
 import type { Logger } from '../../observability/logger.js';
 import { reportWorkerStats, type WorkerStats } from '../../observability/worker-metrics.js';
 import type { DefinitionInfo } from './definition-info.js';
-import { JobTimeout, WorkerPool, type PoolSettings } from './pool.js';
+import type { PoolSettings, WorkerPool } from './pool.js';
 import { KIND_LABEL, proxyDefinition, type Invoke } from './proxies.js';
 
 /** Where each module file runs: `modules.<name>.isolation`, else its directory's, else `tools.isolation`. */
@@ -30,13 +30,28 @@ function poolSettings(config: Config): PoolSettings {
  * One per server process; workers start only when such a module is loaded.
  */
 export class WorkerIsolation {
-  private readonly pool: WorkerPool;
+  /** The pool's code (worker_threads and all) is loaded with the first module that runs in a worker. */
+  private pool: Promise<typeof import('./pool.js')> | undefined;
+  private started: WorkerPool | undefined;
+  private settings: PoolSettings;
+  private closed = false;
   private timeoutSeconds: number;
 
-  constructor(config: Config, log: Logger) {
-    this.pool = new WorkerPool(poolSettings(config), log);
+  constructor(
+    config: Config,
+    private readonly log: Logger,
+  ) {
+    this.settings = poolSettings(config);
     this.timeoutSeconds = config.tools.timeoutSeconds;
-    reportWorkerStats(() => this.pool.stats());
+    reportWorkerStats(() => this.stats());
+  }
+
+  private startPool(): Promise<typeof import('./pool.js')> {
+    return (this.pool ??= import('./pool.js').then((code) => {
+      this.started = new code.WorkerPool(this.settings, this.log);
+      if (this.closed) void this.started.close();
+      return code;
+    }));
   }
 
   /** For building the registry of `config`: a loader for the files that run in a worker. */
@@ -49,19 +64,23 @@ export class WorkerIsolation {
   /** The config now served: pool size, resource limits (new ones replace the workers) and the default timeout. */
   configure(config: Config): void {
     this.timeoutSeconds = config.tools.timeoutSeconds;
-    this.pool.configure(poolSettings(config));
+    this.settings = poolSettings(config);
+    this.started?.configure(this.settings);
   }
 
   stats(): WorkerStats {
-    return this.pool.stats();
+    return this.started?.stats() ?? { workers: 0, busy: 0, queued: 0, restarts: { timeout: 0, memory: 0, exit: 0, crash: 0 } };
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.pool;
+    await this.started?.close();
   }
 
+  // a proxy exists only for a module the pool loaded, so the pool is running here
   readonly invoke: Invoke = (target, op, args, { module, ctx, timeoutSeconds }) =>
-    this.pool.run({
+    this.started!.run({
       work: { type: 'invoke', target, op, args },
       label: `${KIND_LABEL[target.kind]} "${target.name}"`,
       module,
@@ -72,8 +91,10 @@ export class WorkerIsolation {
   private async load(file: string, version: string, importTimeoutMs: number): Promise<FileLoad> {
     const moduleName = moduleNameOf(file);
     let described: { definitions: DefinitionInfo[]; problems: ModuleProblem[] };
+    const { JobTimeout } = await this.startPool();
+    const pool = this.started!;
     try {
-      described = (await this.pool.run({
+      described = (await pool.run({
         work: { type: 'describe', file, version },
         label: `loading ${file}`,
         module: moduleName,
@@ -84,7 +105,7 @@ export class WorkerIsolation {
     } catch (error) {
       return importFailure(file, error instanceof JobTimeout ? importTimeoutReason(importTimeoutMs) : `failed to load: ${errorMessage(error)}`);
     }
-    if (described.definitions.length > 0) this.pool.preload(file, version);
+    if (described.definitions.length > 0) pool.preload(file, version);
     const source = { file, version, moduleName };
     return { definitions: described.definitions.map((info) => proxyDefinition(info, source, this.invoke)), problems: described.problems };
   }

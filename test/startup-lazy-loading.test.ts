@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { probablyServesStdio } from '../src/cli/prestart.js';
+import { repoRoot, startStdioServer } from './helpers/stdio-server.js';
+import { tempDir } from './helpers/temp-dir.js';
+
+const register = path.join(repoRoot, 'test', 'fixtures', 'load-trace', 'register.mjs');
+
+/** Code a server over stdio needs only once configured to (another transport, an engine, watching, workers, upstreams) or for another command. */
+const NOT_AT_START = [
+  '/node_modules/hono/',
+  '/node_modules/@hono/node-server/',
+  '/node_modules/@modelcontextprotocol/client/',
+  '/node_modules/@modelcontextprotocol/server-legacy/',
+  '/node_modules/chokidar/',
+  '/node_modules/tar/',
+  '/node_modules/tsx/',
+  '/node_modules/@lancedb/',
+  '/node_modules/@duckdb/',
+  '/node_modules/apache-arrow/',
+  '/dist/transports/http/serve-http.js',
+  '/dist/server/isolation/pool.js',
+  '/dist/upstreams/upstream.js',
+  '/dist/storage/commands/',
+  '/dist/storage/lancedb/',
+  '/dist/storage/duckdb/',
+  '/dist/cli/dev.js',
+  '/dist/cli/init.js',
+  '/dist/cli/validate.js',
+  'node:inspector',
+];
+
+describe('start-up loads only what serving over stdio needs', () => {
+  it('a stdio server on lowdb with the built-in modules answers without the HTTP stack, the other engines, the watcher, the worker pool, the upstream client or the TypeScript compiler', async () => {
+    const { dir, cleanup } = await tempDir('mcp-load-trace-');
+    const trace = path.join(dir, 'loaded.txt');
+    const server = await startStdioServer({
+      era: 'legacy',
+      args: ['--data-dir', path.join(dir, 'data')],
+      env: { NODE_OPTIONS: `--import ${register}`, MCP_TEST_LOAD_TRACE: trace },
+    });
+    try {
+      const { tools } = await server.client.listTools();
+      assert.ok(
+        tools.some((tool) => tool.name === 'kv_get'),
+        'the built-in modules are served',
+      );
+      const loaded = (await readFile(trace, 'utf8')).split('\n').filter(Boolean);
+      // the trace saw the server's own loading (lowdb is opened lazily, after start-up began)
+      assert.ok(
+        loaded.some((url) => url.includes('/dist/storage/lowdb/backend.js')),
+        'the trace recorded the lowdb engine',
+      );
+      assert.ok(
+        loaded.some((url) => url.includes('/dist/tools/')),
+        'the trace recorded the built-in modules (compiled)',
+      );
+      const early = loaded.filter((url) => NOT_AT_START.some((part) => url.includes(part)));
+      assert.deepEqual(early, []);
+    } finally {
+      await server.close();
+      await cleanup();
+    }
+  });
+});
+
+describe('probablyServesStdio (starting the stdout move early)', () => {
+  it('is true when nothing names another transport or an action', () => {
+    assert.equal(probablyServesStdio([], {}), true);
+    assert.equal(probablyServesStdio(['--transport', 'stdio', '--config', 'c.yaml'], {}), true);
+    assert.equal(probablyServesStdio(['--transport=STDIO'], {}), true);
+    assert.equal(probablyServesStdio([], { MCP_TRANSPORT_TYPE: 'stdio' }), true);
+  });
+
+  it('is false for another transport (flag or environment), an action or a subcommand', () => {
+    assert.equal(probablyServesStdio(['--transport', 'http-stream'], {}), false);
+    assert.equal(probablyServesStdio(['-t', 'sse'], {}), false);
+    assert.equal(probablyServesStdio(['--transport=http-stream'], {}), false);
+    assert.equal(probablyServesStdio([], { MCP_TRANSPORT_TYPE: 'http-stream' }), false);
+    assert.equal(probablyServesStdio([], { MCP_TRANSPORT: 'sse' }), false);
+    for (const action of ['--validate-config', '--print-config', '--backup', '--help', '--version']) assert.equal(probablyServesStdio([action], {}), false, action);
+    assert.equal(probablyServesStdio(['init', 'dir'], {}), false);
+    assert.equal(probablyServesStdio(['dev', 'dir'], {}), false);
+  });
+});
