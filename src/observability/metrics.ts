@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from './prom.js';
 import { workerMetrics } from './worker-metrics.js';
 
 /**
@@ -42,8 +42,9 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
   const registry = new Registry();
   registry.registerMetric(moduleErrors);
   for (const metric of workerMetrics) registry.registerMetric(metric);
-  // process_* and nodejs_* under their standard names, so stock dashboards work.
-  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+  // process_* and nodejs_* under their standard names, so stock dashboards work; their collectors
+  // start with the first scrape (nodejs_gc_* and the event loop lag count from then on)
+  let processMetrics = options.processMetrics ?? true;
   const registers = [registry];
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter<L>({ name, help, labelNames, registers });
   const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) => new Histogram<L>({ name, help, labelNames, buckets, registers });
@@ -91,6 +92,10 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
         },
       });
     },
-    render: () => registry.metrics(),
+    render: () => {
+      if (processMetrics) collectDefaultMetrics(registry);
+      processMetrics = false;
+      return registry.metrics();
+    },
   };
 }

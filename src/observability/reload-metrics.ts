@@ -1,4 +1,4 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from './prom.js';
 
 /** Reload metrics, kept by the host and shown by whichever registry /metrics renders. */
 export interface ReloadMetrics {

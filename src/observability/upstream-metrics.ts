@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from './prom.js';
 
 /** What each upstream MCP server reports right now, for the gauges. */
 export interface UpstreamGaugeSource {

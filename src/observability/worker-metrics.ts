@@ -1,4 +1,4 @@
-import { Counter, Gauge } from 'prom-client';
+import { Counter, Gauge } from './prom.js';
 
 export interface WorkerStats {
   /** Worker threads running now. */
