@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { MessageSizeGuard, type OversizedMessage } from '../src/transports/message-size-guard.js';
 import { TopLevelFields } from '../src/transports/top-level-fields.js';
 import { INITIALIZE, INITIALIZED, startRawStdio, type RawStdio } from './helpers/stdio-raw.js';
 import { binary, childEnv, killIfAlive, repoRoot, tempDir } from './helpers/stdio-server.js';
@@ -60,6 +61,42 @@ describe('TopLevelFields', () => {
     const fields = new TopLevelFields();
     fields.feed(Buffer.from('{"id":1,"method":"a",'));
     assert.equal(fields.done, true);
+  });
+});
+
+describe('MessageSizeGuard', () => {
+  /** What the guard passes on for these chunks, and what it reports as oversized. */
+  const through = (maxBytes: number, ...chunks: string[]) => {
+    const guard = new MessageSizeGuard(
+      () => maxBytes,
+      (message) => oversized.push(message),
+    );
+    const oversized: OversizedMessage[] = [];
+    const out: Buffer[] = [];
+    guard.on('data', (chunk: Buffer) => out.push(chunk));
+    for (const chunk of chunks) guard.write(Buffer.from(chunk));
+    guard.end();
+    return { text: Buffer.concat(out).toString('utf8'), oversized };
+  };
+
+  it('passes whole messages on unchanged, in one chunk or split anywhere', () => {
+    const messages = '{"id":1,"method":"a"}\n{"id":2,"method":"b"}\n';
+    assert.deepEqual(through(100, messages), { text: messages, oversized: [] });
+    assert.deepEqual(through(100, ...messages.split('')), { text: messages, oversized: [] });
+    assert.deepEqual(through(100, '{"id":1,', '"method":"a"}\n{"id":2,"method":"b"}\n'), { text: messages, oversized: [] });
+  });
+
+  it('passes every message of a chunk larger than the limit when each fits', () => {
+    const one = '{"id":1,"method":"abcdef"}';
+    const chunk = `${one}\n${one}\n${one}\n`;
+    assert.deepEqual(through(one.length, chunk), { text: chunk, oversized: [] });
+  });
+
+  it('drops a message over the limit, reports it, and passes the next ones', () => {
+    const big = `{"id":9,"method":"tools/call","params":{"x":"${'y'.repeat(200)}"}}`;
+    const { text, oversized } = through(50, `{"id":1,"method":"a"}\n${big.slice(0, 30)}`, `${big.slice(30)}\n{"id":2,"method":"b"}\n`);
+    assert.equal(text, '{"id":1,"method":"a"}\n{"id":2,"method":"b"}\n');
+    assert.deepEqual(oversized, [{ id: 9, method: 'tools/call', bytes: big.length }]);
   });
 });
 

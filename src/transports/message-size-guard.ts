@@ -29,6 +29,11 @@ export class MessageSizeGuard extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    // the usual chunk: whole messages, none of them (nor all together) over the limit, nothing pending
+    if (this.partialBytes === 0 && !this.oversized && chunk.length > 0 && chunk[chunk.length - 1] === NEWLINE && chunk.length - 1 <= this.maxBytes()) {
+      this.push(chunk);
+      return callback();
+    }
     const complete: Buffer[] = [];
     for (let start = 0; start <= chunk.length; ) {
       const newline = chunk.indexOf(NEWLINE, start);
