@@ -30,6 +30,7 @@ const NOT_AT_START = [
   '/dist/cli/init.js',
   '/dist/cli/validate.js',
   'node:inspector',
+  'node:http',
 ];
 
 describe('start-up loads only what serving over stdio needs', () => {

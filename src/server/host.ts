@@ -4,7 +4,7 @@ import { ModuleFileCache } from '../modules/file-cache.js';
 import { errorMessage } from '../modules/registry.js';
 import { createReconfigurableLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
-import { serveMetrics, type MetricsServer } from '../observability/metrics-server.js';
+import type { MetricsServer } from '../observability/metrics-server.js';
 import { instrumentStorage } from '../observability/storage-metrics.js';
 import { createReloadMetrics } from '../observability/reload-metrics.js';
 import { openStorage } from '../storage/open.js';
@@ -224,6 +224,7 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
   try {
     await watcher.follow(serving.loaded);
     if (config.metrics.port !== undefined && !serveOver) {
+      const { serveMetrics } = await import('../observability/metrics-server.js'); // node:http, only for a metrics port
       metricsServer = await serveMetrics(metrics, config.metrics.port);
       log.info({ url: metricsServer.url }, `metrics on ${metricsServer.url}`);
     }
