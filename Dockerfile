@@ -14,7 +14,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json ./
-COPY scripts/build-tools.mjs ./scripts/
+COPY scripts/build-tools.mjs scripts/bundle-cli.mjs ./scripts/
 COPY src ./src
 COPY tools ./tools
 RUN npm run build

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { MessageChannel, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import { jsonOutcome, type FromWorker, type Outcome, type ToWorker, type WorkerStart } from './protocol.js';
 
@@ -15,7 +16,8 @@ export interface WorkerEnd {
   detail: string;
 }
 
-const ENTRY = new URL('./worker.js', import.meta.url);
+// beside this file; from the bundled CLI (dist/bundle/), the worker entry tsc wrote to dist/server/isolation/
+const ENTRY = [new URL('./worker.js', import.meta.url), new URL('../server/isolation/worker.js', import.meta.url)].find((url) => existsSync(url)) ?? new URL('./worker.js', import.meta.url);
 let nextId = 0;
 
 export interface WorkerEvents {
