@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { probablyServesStdio } from '../src/cli/prestart.js';
+import { connectClient, startHttpServer } from './helpers/http-server.js';
 import { repoRoot, startStdioServer } from './helpers/stdio-server.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -60,6 +61,31 @@ describe('start-up loads only what serving over stdio needs', () => {
       assert.deepEqual(early, []);
     } finally {
       await server.close();
+      await cleanup();
+    }
+  });
+});
+
+describe('start-up loads only what serving Streamable HTTP needs', () => {
+  it('an http-stream server without transport.legacySse never loads the legacy SSE SDK', async () => {
+    const { dir, cleanup } = await tempDir('mcp-load-trace-');
+    const trace = path.join(dir, 'loaded.txt');
+    const server = await startHttpServer({ transport: 'http-stream', env: { NODE_OPTIONS: `--import ${register}`, MCP_TEST_LOAD_TRACE: trace } });
+    try {
+      const client = await connectClient(server, 'legacy');
+      assert.ok((await client.listTools()).tools.length > 0);
+      await client.close();
+      const loaded = (await readFile(trace, 'utf8')).split('\n').filter(Boolean);
+      assert.ok(
+        loaded.some((url) => url.includes('/node_modules/hono/')),
+        'the trace recorded the HTTP stack',
+      );
+      assert.deepEqual(
+        loaded.filter((url) => url.includes('/node_modules/@modelcontextprotocol/server-legacy/')),
+        [],
+      );
+    } finally {
+      await server.stop();
       await cleanup();
     }
   });

@@ -5,7 +5,6 @@ import { createApp, type AppParts, type AppState } from './app.js';
 import { Inflight } from './inflight.js';
 import { listen, stopListening } from './listen.js';
 import type { SessionRegistry } from './session-registry.js';
-import { mountSse } from './sse.js';
 import { createStreamableEndpoint } from './streamable.js';
 
 export interface HttpHandle {
@@ -48,6 +47,7 @@ export async function serveHttp(runtime: Runtime, kind: 'http-stream' | 'sse'): 
     served.push(endpoint);
   }
   if (legacySse) {
+    const { mountSse } = await import('./sse.js'); // the legacy SDK is loaded only when its endpoints are served
     protect('/sse', { timeout: false });
     protect('/messages');
     served.push(mountSse(app, runtime, metrics, inflight, limit));
