@@ -108,11 +108,15 @@ export class Upstreams {
     return [...this.running.values()].map((upstream) => upstream.status());
   }
 
-  /** Why /ready must say no: required upstreams that are not ready. */
+  /** Why /ready must say no: required upstreams that are not ready (or not started yet: the client code is still loading). */
   readinessProblems(): string[] {
-    return this.statuses()
+    const notStarted = Object.entries(this.latest)
+      .filter(([name, config]) => config.required && !this.running.has(name))
+      .map(([name]) => `upstream "${name}" is starting`);
+    const notReady = this.statuses()
       .filter((status) => status.required && status.state !== 'ready')
       .map((status) => `upstream "${status.name}" is ${status.state}${status.lastError ? `: ${status.lastError}` : ''}`);
+    return [...notStarted, ...notReady];
   }
 
   /** Stops every upstream (their process groups too) and the reaper. */
