@@ -3,7 +3,7 @@
 // with 10 and 200 tools, stdio round trips, cold start, idle RSS and memory per idle session.
 // Prints the figures and project / baseline ratios (medians over BENCH_ROUNDS). Not a test.
 // Knobs: BENCH_SECONDS=5 (each load stage) BENCH_WARMUP=1 BENCH_ROUNDS=1 BENCH_COLD_SPAWNS=5
-//        BENCH_SESSIONS=500 (memory per session) BENCH_TOOLS=10,200
+//        BENCH_SESSIONS=2000 (memory per session) BENCH_TOOLS=10,200
 import { coldStarts, load2025, load2026, memoryPerSession, rssMb, stdioRoundTrips } from './compare/clients.js';
 import { benchEnv, command, Fixtures, type ServerName, startHttp } from './compare/servers.js';
 import { type Figure, median, ratioTable } from './compare/stats.js';
@@ -17,7 +17,7 @@ const SECONDS = knob('BENCH_SECONDS', 5, 120);
 const WARMUP = knob('BENCH_WARMUP', 1, 30);
 const ROUNDS = Math.max(1, Math.round(knob('BENCH_ROUNDS', 1, 10)));
 const COLD_SPAWNS = Math.max(1, Math.round(knob('BENCH_COLD_SPAWNS', 5, 50)));
-const SESSIONS = Math.max(1, Math.round(knob('BENCH_SESSIONS', 500, 5000)));
+const SESSIONS = Math.max(1, Math.round(knob('BENCH_SESSIONS', 2000, 10000)));
 const [FEW, MANY] = (process.env.BENCH_TOOLS ?? '10,200').split(',').map(Number) as [number, number];
 const SERVERS: ServerName[] = ['project', 'baseline'];
 

@@ -14,6 +14,7 @@ describe('npm run bench: summaries and the ratio table', () => {
   it('divides project by baseline, and has no ratio without both', () => {
     assert.equal(ratio(150, 100), 1.5);
     assert.ok(Number.isNaN(ratio(1, 0)));
+    assert.ok(Number.isNaN(ratio(2, -10)), 'a negative baseline (memory that shrank) has no meaningful ratio');
     assert.ok(Number.isNaN(ratio(Number.NaN, 3)));
   });
 

@@ -18,9 +18,9 @@ export interface Figure {
   baseline: number;
 }
 
-/** project / baseline; NaN when either is missing or the baseline is 0. */
+/** project / baseline; NaN when either is missing or the baseline is not positive (a memory growth lost in the noise). */
 export function ratio(project: number, baseline: number): number {
-  return Number.isFinite(project) && Number.isFinite(baseline) && baseline !== 0 ? project / baseline : Number.NaN;
+  return Number.isFinite(project) && Number.isFinite(baseline) && baseline > 0 ? project / baseline : Number.NaN;
 }
 
 /** A number for a table cell: thousands separated, fewer decimals for larger values, "–" for NaN. */
