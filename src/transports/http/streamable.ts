@@ -1,5 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { classifyInboundRequest, createMcpHandler, isInitializeRequest, legacyStatelessFallback, type AuthInfo, type McpServer } from '@modelcontextprotocol/server';
+import {
+  classifyInboundRequest,
+  createMcpHandler,
+  isInitializeRequest,
+  isJSONRPCRequest,
+  PROTOCOL_VERSION_META_KEY,
+  legacyStatelessFallback,
+  type AuthInfo,
+  type McpServer,
+} from '@modelcontextprotocol/server';
 import type { Metrics } from '../../observability/metrics.js';
 import { createLiveMcpServer, createMcpServer } from '../../server/build-server.js';
 import { MAX_BODY_LIMIT_BYTES } from '../../config/schema.js';
@@ -216,6 +225,7 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics, lim
  */
 function isLegacy(req: IncomingMessage, body: unknown): boolean {
   if (req.method === 'POST' && body === NOT_JSON) return true;
+  if (req.method === 'POST' && isPlainLegacyRequest(req, body)) return true;
   const header = (name: string) => {
     const value = req.headers[name];
     return Array.isArray(value) ? value.join(', ') : value;
@@ -233,3 +243,27 @@ function isLegacy(req: IncomingMessage, body: unknown): boolean {
     }).kind === 'legacy'
   );
 }
+
+/**
+ * The common 2025-era call, decided without the SDK's schema checks: a JSON-RPC request (the SDK's
+ * own isJSONRPCRequest) that is no response, no initialize, carries no 2026 envelope claim in its
+ * _meta, under no modern MCP-Protocol-Version header. classifyInboundRequest says "legacy" for
+ * exactly these (its no-claim case); it spends most of its time first ruling out a posted response
+ * with two schema parses, which an object with neither `result` nor `error` cannot be.
+ */
+function isPlainLegacyRequest(req: IncomingMessage, body: unknown): boolean {
+  if (body === null || typeof body !== 'object' || Array.isArray(body) || Object.getPrototypeOf(body) !== Object.prototype) return false;
+  const message = body as Record<string, unknown>;
+  if ('result' in message || 'error' in message || message['method'] === 'initialize') return false;
+  const version = req.headers['mcp-protocol-version'];
+  if (version !== undefined && (typeof version !== 'string' || version.trim() >= FIRST_MODERN_PROTOCOL_VERSION)) return false;
+  const params = message['params'];
+  const meta = isPlainObject(params) ? params['_meta'] : undefined;
+  if (isPlainObject(meta) && PROTOCOL_VERSION_META_KEY in meta) return false;
+  return isJSONRPCRequest(body);
+}
+
+/** The first protocol revision of the 2026 era (the SDK's isModernProtocolVersion compares against it). */
+const FIRST_MODERN_PROTOCOL_VERSION = '2026-07-28';
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
