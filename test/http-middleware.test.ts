@@ -7,7 +7,7 @@ import { createClientAddressOf } from '../src/transports/http/client-address.js'
 import { createHostPolicy } from '../src/transports/http/host-policy.js';
 import { bearerAuth } from '../src/transports/http/middleware/auth.js';
 import { bodyLimit } from '../src/transports/http/middleware/body-limit.js';
-import { cors } from '../src/transports/http/middleware/cors.js';
+import { cors, corsOriginCheck } from '../src/transports/http/middleware/cors.js';
 import { hostOriginValidation } from '../src/transports/http/middleware/host-origin.js';
 import { rateLimit } from '../src/transports/http/middleware/rate-limit.js';
 import { FixedWindowRateLimiter } from '../src/transports/http/rate-limiter.js';
@@ -106,7 +106,7 @@ describe('HTTP middleware', () => {
   });
 
   it('CORS: preflights from listed origins get the MCP headers (Mcp-Param-* included); others get none', async () => {
-    const app = appWith(cors(() => ['https://app.example.com']));
+    const app = appWith(cors(corsOriginCheck(() => ['https://app.example.com'])));
     const preflight = (origin: string) =>
       app.request('/mcp', {
         method: 'OPTIONS',

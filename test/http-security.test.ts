@@ -98,6 +98,37 @@ describe('API keys, Host/Origin checks, CORS and body limit', () => {
     await listed.text();
   });
 
+  it('POSTs to /mcp (served without Hono) get the same checks and answers as the Hono routes, and are counted', async () => {
+    const count = async (status: number) => {
+      const text = await (await fetch(`${server.origin}/metrics`, { headers: bearer(KEY_1) })).text();
+      return Number(text.match(new RegExp(`^mcp_http_requests_total\\{route="/mcp",method="POST",status="${status}"\\} (\\d+)$`, 'm'))?.[1] ?? 0);
+    };
+    const before401 = await count(401);
+    const answer = async (method: string, headers: Record<string, string>) => {
+      const response = await fetch(`${server.origin}/mcp`, { method, headers: { ...JSON_AND_SSE, ...headers }, ...(method === 'POST' ? { body: INITIALIZE_BODY } : {}) });
+      return { status: response.status, challenge: response.headers.get('www-authenticate'), body: await response.text() };
+    };
+    for (const headers of [{}, bearer(`${KEY_1}x`), { ...bearer(KEY_1), Origin: 'https://evil.example.com' }]) {
+      const post = await answer('POST', headers);
+      assert.ok(post.status === 401 || post.status === 403, `${post.status}`);
+      assert.deepEqual(post, await answer('GET', headers));
+    }
+    assert.equal(await count(401), before401 + 2);
+    // a repeated Authorization is read as fetch reads it (both values), on both paths: no valid key
+    const twice = await rawRequest(`${server.origin}/mcp`, {
+      method: 'POST',
+      headers: { ...JSON_AND_SSE, Authorization: [`Bearer ${KEY_1}`, `Bearer ${KEY_2}`] } as unknown as Record<string, string>,
+      body: INITIALIZE_BODY,
+    });
+    assert.equal(twice.status, 401);
+    // an allowed origin gets the CORS headers on a POST answer too
+    const listed = await fetch(`${server.origin}/mcp`, { method: 'POST', headers: { ...JSON_AND_SSE, ...bearer(KEY_1), Origin: 'https://app.example.com' }, body: INITIALIZE_BODY });
+    assert.equal(listed.status, 200);
+    assert.equal(listed.headers.get('access-control-allow-origin'), 'https://app.example.com');
+    assert.match(listed.headers.get('access-control-expose-headers') ?? '', /Mcp-Session-Id/);
+    await listed.text();
+  });
+
   it('answers a CORS preflight without a key, allowing the MCP headers', async () => {
     const response = await fetch(`${server.origin}/mcp`, {
       method: 'OPTIONS',

@@ -12,12 +12,13 @@ import type { Inflight } from './inflight.js';
 import { jsonRpcError, SERVER_ERROR } from './json-rpc-error.js';
 import { fromConfig } from './live-config.js';
 import { bearerAuth } from './middleware/auth.js';
+import type { ClientAddressOf } from './client-address.js';
 import { bodyLimit } from './middleware/body-limit.js';
-import { cors } from './middleware/cors.js';
+import { cors, corsOriginCheck } from './middleware/cors.js';
 import { drain, type DrainState } from './middleware/drain.js';
 import { hostOriginValidation } from './middleware/host-origin.js';
 import { rateLimit } from './middleware/rate-limit.js';
-import { requestMetrics } from './middleware/request-metrics.js';
+import { requestMetrics, requestTiming, type RequestTiming } from './middleware/request-metrics.js';
 import { mountHealth, mountInfo } from './ops-routes.js';
 import { FixedWindowRateLimiter } from './rate-limiter.js';
 import type { AppEnv } from './types.js';
@@ -33,6 +34,19 @@ export interface AppParts {
   /** The API keys in force now. */
   keys(): ApiKeys;
   /** Open responses by caller, to end those of a revoked key. */
+  responses: CallerResponses;
+  /** The policies the middleware applies, for the MCP lane (mcp-lane.ts) to apply the same ones. */
+  guards: Guards;
+}
+
+/** The live policies behind the middleware, shared by Hono and the MCP lane. */
+export interface Guards {
+  timing: RequestTiming;
+  policy(): HostPolicy;
+  corsAllowed(origin: string | undefined): origin is string;
+  keys(): ApiKeys;
+  clientAddressOf(): ClientAddressOf;
+  limiter(): FixedWindowRateLimiter | undefined;
   responses: CallerResponses;
 }
 
@@ -62,6 +76,9 @@ export function createApp(runtime: Runtime, metrics: Metrics, state: AppState, i
   );
   const clientAddressOf = fromConfig(config, (c) => c.transport.trustProxy, createClientAddressOf);
   const responses = new CallerResponses();
+  const timing = requestTiming(metrics, ['/health', '/ready', '/info', '/metrics', '/admin/reload', '/admin/config', ...mcpRoutes]);
+  const corsAllowed = corsOriginCheck(() => runtime.config.transport.corsOrigins);
+  const guards: Guards = { timing, policy, corsAllowed, keys, clientAddressOf, limiter, responses };
 
   app.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();
@@ -70,14 +87,11 @@ export function createApp(runtime: Runtime, metrics: Metrics, state: AppState, i
   });
   app.notFound(() => jsonRpcError(404, SERVER_ERROR, 'Not found'));
 
-  app.use('*', requestMetrics(metrics, ['/health', '/ready', '/info', '/metrics', '/admin/reload', '/admin/config', ...mcpRoutes]));
+  app.use('*', requestMetrics(timing));
   app.use('*', drain(state, inflight));
   mountHealth(app, runtime, state);
   app.use('*', hostOriginValidation(policy, metrics));
-  app.use(
-    '*',
-    cors(() => runtime.config.transport.corsOrigins),
-  );
+  app.use('*', cors(corsAllowed));
   mountAdmin(app, runtime, metrics);
   app.use('*', bearerAuth(keys, metrics, clientAddressOf));
   app.use('*', async (c, next) => {
@@ -90,6 +104,7 @@ export function createApp(runtime: Runtime, metrics: Metrics, state: AppState, i
     app,
     keys,
     responses,
+    guards,
     protect(path, options = {}) {
       app.use(path, rateLimit(limiter, metrics));
       if (options.bodyLimit ?? true)

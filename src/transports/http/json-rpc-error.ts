@@ -26,6 +26,17 @@ export function sendJson(res: ServerResponse, status: number, json: string, head
   res.end(json);
 }
 
+/** A refusal before any handler ran (403, 401, 429, 503...): Hono answers it as a Response, the MCP lane on Node's response. */
+export interface Refusal {
+  status: number;
+  message: string;
+  headers?: Record<string, string>;
+}
+
+export const refusalResponse = (refusal: Refusal) => jsonRpcError(refusal.status, SERVER_ERROR, refusal.message, refusal.headers);
+
+export const sendRefusal = (res: ServerResponse, refusal: Refusal) => sendJsonRpcError(res, refusal.status, SERVER_ERROR, refusal.message, refusal.headers);
+
 export { INVALID_REQUEST, PARSE_ERROR } from '@modelcontextprotocol/server';
 /** Implementation-defined server error (transport-level refusals). */
 export const SERVER_ERROR = -32000;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpsServer } from 'node:https';
-import type { Server } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
@@ -10,6 +10,8 @@ export interface ListenOptions {
   host: string;
   port: number;
   tls: { keyFile?: string; certFile?: string };
+  /** Serves what it takes (returns true) ahead of the app. */
+  lane?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 export interface Listening {
@@ -22,12 +24,15 @@ export async function listen(app: Hono<AppEnv>, options: ListenOptions): Promise
   const { keyFile, certFile } = options.tls;
   if ((keyFile === undefined) !== (certFile === undefined)) throw new Error('TLS needs both transport.tls.keyFile and transport.tls.certFile');
   const tls = keyFile && certFile ? { key: await readFile(keyFile), cert: await readFile(certFile) } : undefined;
+  const create = (tls ? createHttpsServer : createHttpServer) as (options: object, listener: RequestListener) => Server;
+  const { lane } = options;
   const server = serve({
     fetch: app.fetch,
     hostname: options.host,
     port: options.port,
-    ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}),
-  }) as Server;
+    createServer: (serverOptions: object, appListener: RequestListener) => create(serverOptions, lane ? (req, res) => lane(req, res) || void appListener(req, res) : appListener),
+    ...(tls ? { serverOptions: tls } : {}),
+  } as Parameters<typeof serve>[0]) as Server;
   await new Promise<void>((resolve, reject) => {
     if (server.listening) return resolve();
     server.once('listening', resolve);

@@ -4,6 +4,7 @@ import { RequestLimit } from '../request-limit.js';
 import { createApp, type AppParts, type AppState } from './app.js';
 import { Inflight } from './inflight.js';
 import { listen, stopListening } from './listen.js';
+import { createMcpLane, type Lane } from './mcp-lane.js';
 import type { SessionRegistry } from './session-registry.js';
 import { createStreamableEndpoint } from './streamable.js';
 
@@ -13,6 +14,9 @@ export interface HttpHandle {
   reloaded(): void;
   close(): Promise<void>;
 }
+
+/** Routes Hono serves with a chain of their own (ops, admin): an endpoint configured there stays on Hono. */
+const HONO_ONLY = /^\/(health|ready|info|metrics|admin)(\/|$)/;
 
 type OwnedSessions = SessionRegistry<{ owner: string | undefined; close(): Promise<void> }>;
 
@@ -32,6 +36,7 @@ export async function serveHttp(runtime: Runtime, kind: 'http-stream' | 'sse'): 
   const routes = [...(streamable ? endpoints : []), ...(legacySse ? ['/sse', '/messages'] : [])];
   const parts = createApp(runtime, metrics, state, inflight, routes);
   const { app, protect } = parts;
+  let lane: Lane | undefined;
 
   if (streamable) {
     const endpoint = createStreamableEndpoint(runtime, metrics, limit);
@@ -45,6 +50,9 @@ export async function serveHttp(runtime: Runtime, kind: 'http-stream' | 'sse'): 
       });
     }
     served.push(endpoint);
+    // POSTs (the calls) skip Hono: the same checks as plain calls (mcp-lane.ts); the legacy and ops routes keep Hono's chain
+    const laned = endpoints.filter((path) => !HONO_ONLY.test(path) && !(legacySse && ['/sse', '/messages'].includes(path)));
+    lane = createMcpLane(runtime, metrics, parts.guards, state, inflight, endpoint, laned);
   }
   if (legacySse) {
     const { mountSse } = await import('./sse.js'); // the legacy SDK is loaded only when its endpoints are served
@@ -54,7 +62,7 @@ export async function serveHttp(runtime: Runtime, kind: 'http-stream' | 'sse'): 
   }
   const closeEndpoints = async () => void (await Promise.all(served.map((endpoint) => endpoint.close())));
 
-  const { server, url } = await listen(app, { host: config.host, port: config.port, tls: config.tls });
+  const { server, url } = await listen(app, { host: config.host, port: config.port, tls: config.tls, ...(lane ? { lane } : {}) });
   const urls = [...(streamable ? endpoints : []), ...(legacySse ? ['/sse'] : [])].map((path) => `${url}${path}`);
   runtime.log.info({ url: urls[0], ...(urls.length > 1 ? { urls } : {}), transport: kind, auth: config.apiKeys.length > 0 }, `listening on ${urls.join(', ')}`);
 

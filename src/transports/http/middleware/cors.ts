@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../types.js';
 
@@ -7,26 +8,43 @@ const ALLOWED_HEADER_PREFIX = 'mcp-param-';
 const EXPOSED_HEADERS = 'Mcp-Session-Id, Mcp-Protocol-Version, WWW-Authenticate, Retry-After';
 
 /**
- * CORS for the origins in `corsOrigins` ("*" for any; read per request, so a reload changes it).
+ * CORS for the origins `allowed` accepts (see corsOriginCheck).
  * Preflights are answered here (204) with the requested headers the MCP transports use; other
  * origins get no CORS headers, so browsers refuse.
  */
-export function cors(corsOrigins: () => readonly string[]): MiddlewareHandler<AppEnv> {
+/** Whether an Origin may read answers, by the current `corsOrigins` (re-read per call, cached per list). */
+export function corsOriginCheck(corsOrigins: () => readonly string[]): (origin: string | undefined) => origin is string {
   let seen: readonly string[] | undefined;
   let allowed: (origin: string) => boolean = () => false;
-  const current = () => {
+  return (origin): origin is string => {
+    if (origin === undefined) return false;
     const origins = corsOrigins();
     if (origins !== seen) {
       seen = origins;
       const any = origins.includes('*');
       const listed = new Set(origins.map((o) => o.toLowerCase().replace(/\/$/, '')));
-      allowed = (origin) => any || listed.has(origin.toLowerCase().replace(/\/$/, ''));
+      allowed = (o) => any || listed.has(o.toLowerCase().replace(/\/$/, ''));
     }
-    return allowed;
+    return allowed(origin);
   };
+}
+
+/** The CORS headers of an allowed origin's answer, set on the Node response (so streams written to it directly carry them too). */
+export function exposeToOrigin(res: ServerResponse, origin: string): void {
+  res.setHeader('Access-Control-Allow-Origin', origin);
+  res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
+  res.setHeader('Vary', 'Origin');
+}
+
+/**
+ * CORS for the origins `allowed` accepts (see corsOriginCheck).
+ * Preflights are answered here (204) with the requested headers the MCP transports use; other
+ * origins get no CORS headers, so browsers refuse.
+ */
+export function cors(allowed: (origin: string | undefined) => origin is string): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const origin = c.req.header('origin');
-    const ok = origin !== undefined && current()(origin);
+    const ok = allowed(origin);
     if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
       if (!ok) return c.body(null, 204, { Vary: 'Origin' });
       return c.body(null, 204, {
@@ -37,12 +55,7 @@ export function cors(corsOrigins: () => readonly string[]): MiddlewareHandler<Ap
         Vary: 'Origin',
       });
     }
-    // Set on the Node response, so streams written directly to it (legacy SSE) carry them too.
-    if (ok) {
-      c.env.outgoing.setHeader('Access-Control-Allow-Origin', origin);
-      c.env.outgoing.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
-      c.env.outgoing.setHeader('Vary', 'Origin');
-    }
+    if (ok) exposeToOrigin(c.env.outgoing, origin);
     return next();
   };
 }

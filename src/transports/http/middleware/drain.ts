@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Inflight } from '../inflight.js';
-import { jsonRpcError, SERVER_ERROR } from '../json-rpc-error.js';
+import { refusalResponse, type Refusal } from '../json-rpc-error.js';
 import type { AppEnv } from '../types.js';
 import { holdUntilSent } from './hold-until-sent.js';
 
@@ -8,14 +8,17 @@ export interface DrainState {
   closing: boolean;
 }
 
+/** What every request gets once shutdown began. */
+export const SHUTTING_DOWN: Refusal = { status: 503, message: 'Server is shutting down', headers: { Connection: 'close', 'Retry-After': '1' } };
+
 /**
  * Refuses new requests once shutdown began (503, Connection: close) and counts POSTs until their
  * response has been fully written (a streamed tool call included), so shutdown can wait for them.
  */
 export function drain(state: DrainState, inflight: Inflight): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (state.closing) return jsonRpcError(503, SERVER_ERROR, 'Server is shutting down', { Connection: 'close', 'Retry-After': '1' });
+    if (state.closing) return refusalResponse(SHUTTING_DOWN);
     if (c.req.method !== 'POST') return next();
-    return holdUntilSent(c, next, inflight.begin());
+    return holdUntilSent(c.env.outgoing, next, inflight.begin());
   };
 }

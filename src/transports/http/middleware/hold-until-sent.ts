@@ -1,13 +1,16 @@
-import type { Context, Next } from 'hono';
-import type { AppEnv } from '../types.js';
+import type { ServerResponse } from 'node:http';
 
-/** Runs the rest of the chain, calling `end` once the response has been fully written or aborted (a streamed one included). */
-export async function holdUntilSent(c: Context<AppEnv>, next: Next, end: () => void): Promise<void> {
-  const outgoing = c.env.outgoing;
+/** Calls `end` once the response has been fully written or aborted (a streamed one included). */
+export function endWhenSent(outgoing: ServerResponse, end: () => void): void {
   if (outgoing.writableFinished || outgoing.destroyed) end();
   else outgoing.once('close', end);
+}
+
+/** Runs `handle`, calling `end` once the response has been sent (see endWhenSent), or at once when `handle` fails. */
+export async function holdUntilSent<T>(outgoing: ServerResponse, handle: () => Promise<T>, end: () => void): Promise<T> {
+  endWhenSent(outgoing, end);
   try {
-    await next();
+    return await handle();
   } catch (error) {
     end();
     throw error;
