@@ -71,8 +71,15 @@ describe('worker isolation: runaway modules over Streamable HTTP', () => {
   });
 
   it('reports workers, busy workers and restarts by reason in /info and /metrics', async () => {
-    // a replacement worker starts in the background after its predecessor died
-    await waitFor(async () => (await info()).workers.workers === 2, 'the pool back at 2 workers', { attempts: 50 });
+    // a worker past its deadline is stopped after a grace period, and its replacement starts in the background
+    await waitFor(
+      async () => {
+        const { workers } = await info();
+        return workers.restarts.timeout === 1 && workers.workers === 2;
+      },
+      'the looping worker stopped and the pool back at 2 workers',
+      { attempts: 50 },
+    );
     const { workers } = await info();
     assert.deepEqual(workers.restarts, { timeout: 1, memory: 1, exit: 1, crash: 1 });
     assert.equal(workers.workers, 2);
