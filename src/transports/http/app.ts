@@ -9,7 +9,7 @@ import { CallerResponses } from './caller-responses.js';
 import { createClientAddressOf } from './client-address.js';
 import { createHostPolicy, type HostPolicy, type HostPolicyConfig } from './host-policy.js';
 import type { Inflight } from './inflight.js';
-import { jsonRpcError, SERVER_ERROR } from './json-rpc-error.js';
+import { jsonRpcError, refusalResponse, requestTimedOut, SERVER_ERROR } from './json-rpc-error.js';
 import { fromConfig } from './live-config.js';
 import { bearerAuth } from './middleware/auth.js';
 import type { ClientAddressOf } from './client-address.js';
@@ -129,7 +129,7 @@ function requestTimeout(seconds: () => number): MiddlewareHandler<AppEnv> {
   return (c, next) => {
     const limit = seconds();
     if (current?.seconds !== limit) {
-      const check = timeout(limit * 1000, () => new HTTPException(504, { res: jsonRpcError(504, SERVER_ERROR, `Request timed out after ${limit} s`) }));
+      const check = timeout(limit * 1000, () => new HTTPException(504, { res: refusalResponse(requestTimedOut(limit)) }));
       current = { seconds: limit, check: check as MiddlewareHandler<AppEnv> };
     }
     return current.check(c, next);

@@ -37,6 +37,9 @@ export const refusalResponse = (refusal: Refusal) => jsonRpcError(refusal.status
 
 export const sendRefusal = (res: ServerResponse, refusal: Refusal) => sendJsonRpcError(res, refusal.status, SERVER_ERROR, refusal.message, refusal.headers);
 
+/** No response started within transport.requestTimeoutSeconds (on either path). */
+export const requestTimedOut = (seconds: number): Refusal => ({ status: 504, message: `Request timed out after ${seconds} s` });
+
 export { INVALID_REQUEST, PARSE_ERROR } from '@modelcontextprotocol/server';
 /** Implementation-defined server error (transport-level refusals). */
 export const SERVER_ERROR = -32000;

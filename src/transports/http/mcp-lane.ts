@@ -3,7 +3,7 @@ import type { Metrics } from '../../observability/metrics.js';
 import type { Runtime } from '../../server/runtime.js';
 import type { Guards } from './app.js';
 import type { Inflight } from './inflight.js';
-import { sendJsonRpcError, sendRefusal, SERVER_ERROR } from './json-rpc-error.js';
+import { requestTimedOut, sendJsonRpcError, sendRefusal } from './json-rpc-error.js';
 import { authenticate } from './middleware/auth.js';
 import { exposeToOrigin } from './middleware/cors.js';
 import { SHUTTING_DOWN, type DrainState } from './middleware/drain.js';
@@ -87,7 +87,7 @@ export function createMcpLane(runtime: Runtime, metrics: Metrics, guards: Guards
     const limit = runtime.config.transport.requestTimeoutSeconds;
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        sendJsonRpcError(res, 504, SERVER_ERROR, `Request timed out after ${limit} s`);
+        sendRefusal(res, requestTimedOut(limit));
         resolve();
       }, limit * 1000);
       handled.then(
@@ -110,7 +110,7 @@ export function createMcpLane(runtime: Runtime, metrics: Metrics, guards: Guards
  * @hono/node-server buildUrl).
  */
 const PLAIN_HOST = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/;
-const PLAIN_URL = /^\/[!#$&-;=?-\[\]_a-z~]*$/;
+const PLAIN_URL = /^\/[!#$&-;=?-[\]_a-z~]*$/;
 const DOT_SEGMENT = /\/\.\.?(?:[/?#]|$)/;
 
 /** A body refused unread is read and dropped (keep-alive) for at most DISCARD_MS, as Hono's adapter does; then the connection closes. */
