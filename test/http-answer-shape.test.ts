@@ -203,3 +203,41 @@ describe('Streamable HTTP: how a call is answered', () => {
     assert.equal(((await mismatch.json()) as any).error.code, -32020);
   });
 });
+
+describe('Streamable HTTP: a call with no answer within transport.requestTimeoutSeconds', () => {
+  let server: HttpServer;
+  before(async () => {
+    server = await startHttpServer({ transport: 'http-stream', modules: { 'shapes.mjs': MODULE }, config: 'transport:\n  requestTimeoutSeconds: 0.5\n' });
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  const assertTimedOut = async (response: Response) => {
+    assert.equal(response.status, 504);
+    const answer = (await response.json()) as any;
+    assert.equal(answer.error.code, -32000);
+    assert.match(answer.error.message, /Request timed out after 0\.5 s/);
+  };
+
+  it('gets 504 on a 2025 session, and the session goes on', async () => {
+    const session = await rawInitialize(server.origin);
+    const post = (name: string) =>
+      fetch(`${server.origin}/mcp`, {
+        method: 'POST',
+        headers: { ...JSON_AND_SSE, 'Mcp-Session-Id': session, 'Mcp-Protocol-Version': '2025-11-25' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method: 'tools/call', params: { name, arguments: {} } }),
+      });
+    await assertTimedOut(await post('slow'));
+    const quick = await post('quick');
+    assert.equal(quick.status, 200);
+    assert.deepEqual(((await quick.json()) as any).result.content, [{ type: 'text', text: 'quick answer' }]);
+  });
+
+  it('gets 504 as a 2026-07-28 call, and later calls are answered', async () => {
+    await assertTimedOut(await modernCall(server.origin, 'slow'));
+    const quick = await modernCall(server.origin, 'quick');
+    assert.equal(quick.status, 200);
+    assert.deepEqual(((await quick.json()) as any).result.content, [{ type: 'text', text: 'quick answer' }]);
+  });
+});
