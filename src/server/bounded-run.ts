@@ -1,5 +1,6 @@
 import type { LoadedTool } from '../modules/normalize.js';
 import { timerDelay } from '../timers.js';
+import type { Cancellation } from './cancellation.js';
 import type { Runtime } from './runtime.js';
 import { outcomeOfValue, recordToolRun, type ToolOutcome } from './tool-outcome.js';
 
@@ -16,7 +17,7 @@ class RunSignal {
   private aborted = false;
   private readonly follow = () => this.abort(this.cancel.reason);
 
-  constructor(private readonly cancel: AbortSignal) {}
+  constructor(private readonly cancel: Cancellation) {}
 
   get signal(): AbortSignal {
     if (!this.controller) {
@@ -49,7 +50,7 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
  * even if the handler ignores it. A handler that answers synchronously is done before either could
  * fire. Every run is timed here, by tool and outcome.
  */
-export async function runBounded<T>(runtime: Runtime, tool: LoadedTool, cancel: AbortSignal, invoke: (signal: () => AbortSignal) => T | Promise<T>): Promise<T> {
+export async function runBounded<T>(runtime: Runtime, tool: LoadedTool, cancel: Cancellation, invoke: (signal: () => AbortSignal) => T | Promise<T>): Promise<T> {
   const started = performance.now();
   const run = new RunSignal(cancel);
   let outcome: ToolOutcome = 'error';

@@ -1,5 +1,6 @@
 import { CLIENT_CAPABILITIES_META_KEY, type LoggingLevel, type McpServer, type RequestMethod, type ServerContext } from '@modelcontextprotocol/server';
 import type { Caller, Forwarded, JsonObject } from '../modules/forwarded.js';
+import { afterAnswerGap } from './answer-gap.js';
 import { callerOf } from './caller.js';
 import type { StateBinding } from './request-state.js';
 import type { Runtime } from './runtime.js';
@@ -21,14 +22,6 @@ export async function callForwarded<T>(runtime: Runtime, server: McpServer, forw
   }
 }
 
-/**
- * A gap between a call's last notification and its answer: an SDK client reads a response at once
- * but a notification a microtask later, so a progress notification that arrives in the same read
- * as the response is dropped (its handler is gone). The reference server sends its last progress
- * right before its answer; relayed back to back, they would often share one read.
- */
-const ANSWER_GAP_MS = 15;
-
 /** Sends notifications one after the other, in the order they were made. */
 class NotificationQueue {
   private last: Promise<void> = Promise.resolve();
@@ -44,8 +37,7 @@ class NotificationQueue {
   /** Resolves once every notification is sent, and a little later when the last one just went. */
   async drained(): Promise<void> {
     await this.last;
-    const wait = ANSWER_GAP_MS - (performance.now() - this.sentAt);
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    await afterAnswerGap(this.sentAt); // the reference server sends its last progress right before its answer
   }
 }
 

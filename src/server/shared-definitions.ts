@@ -112,10 +112,14 @@ export function stampConnection(server: McpServer): void {
   const build = inner.buildContext;
   if (typeof build !== 'function') throw new Error('cannot reach the SDK request context (@modelcontextprotocol/server internals changed)');
   inner.buildContext = function (ctx, info) {
-    const built = build.call(this, ctx, info);
-    built[CONNECTION] = server;
-    return built;
+    return onConnection(build.call(this, ctx, info), server);
   };
+}
+
+/** Marks a request context as one of `server`'s (for a context made without the SDK's dispatch). */
+export function onConnection<T extends object>(context: T, server: McpServer): T {
+  (context as Record<symbol, unknown>)[CONNECTION] = server;
+  return context;
 }
 
 /** The server a request came in on (see stampConnection). */

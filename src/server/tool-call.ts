@@ -1,6 +1,7 @@
 import type { CallToolResult, InputRequiredResult, ServerContext } from '@modelcontextprotocol/server';
 import type { LoadedTool } from '../modules/normalize.js';
 import { runBounded } from './bounded-run.js';
+import type { Cancellation } from './cancellation.js';
 import { createModuleContext } from './module-context.js';
 import { definitionScope, inModuleScope } from './module-faults.js';
 import { toToolResult } from './results.js';
@@ -17,11 +18,12 @@ export async function runTool(
   args: unknown,
   request: ServerContext,
   sessionCapabilities?: () => Record<string, unknown> | undefined,
+  cancel: Cancellation = request.mcpReq.signal,
 ): Promise<CallToolResult | InputRequiredResult> {
   const started = performance.now();
   try {
     const binding = { target: tool.name, args };
-    const value = await runBounded(runtime, tool, request.mcpReq.signal, (signal) =>
+    const value = await runBounded(runtime, tool, cancel, (signal) =>
       inModuleScope(definitionScope(tool, 'tool run', request), () =>
         tool.def.run(args, createModuleContext({ runtime, moduleName: tool.moduleName, request, signal, binding, ...(sessionCapabilities ? { sessionCapabilities } : {}) })),
       ),

@@ -1,13 +1,15 @@
-import { INVALID_REQUEST } from '@modelcontextprotocol/server';
-import { serveStdio, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
+import { INVALID_REQUEST, type McpServer } from '@modelcontextprotocol/server';
+import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { pipeline, Writable } from 'node:stream';
 import type { Logger } from '../observability/logger.js';
 import { createLiveMcpServer } from '../server/build-server.js';
 import type { Runtime } from '../server/runtime.js';
+import { JsonLinesTransport } from './json-lines-transport.js';
 import { limitRequests } from './limited-transport.js';
 import { followListens } from './listened-resources.js';
 import { MessageSizeGuard, type OversizedMessage } from './message-size-guard.js';
 import { RequestLimit } from './request-limit.js';
+import { StdioCallLane } from './stdio-call-lane.js';
 import { moveProtocolOffFd1 } from './stdout-redirect.js';
 
 export interface StdioHandle {
@@ -32,8 +34,7 @@ export async function serveOverStdio(runtime: Runtime, onEnd: (reason: string) =
   const maxMessageBytes = () => runtime.config.transport.stdio.maxMessageBytes;
   const input = new MessageSizeGuard(maxMessageBytes, (message) => refuse(message));
   pipeline(process.stdin, input, () => undefined); // errors reach the transport through `input`
-  // The guard bounds what is buffered; the SDK's own limit would close the transport instead.
-  const wire = new StdioServerTransport(input, out, { maxBufferSize: Number.MAX_SAFE_INTEGER });
+  const wire = new JsonLinesTransport(input, out);
   // A socket copy of stdout sees the client close its end and closes without an error, which the
   // SDK's transport (it watches for errors only) would never notice: end the transport here.
   out.once('close', () => {
@@ -44,10 +45,23 @@ export async function serveOverStdio(runtime: Runtime, onEnd: (reason: string) =
   const limit = maxConcurrentRequests > 0 ? new RequestLimit(maxConcurrentRequests) : undefined;
   if (limit) runtime.metrics.countInFlight(() => limit.size);
   const transport = limit ? limitRequests(wire, limit, (request) => log.warn({ id: request.id, method: request.method }, 'request refused: transport.maxConcurrentRequests reached')) : wire;
-  const handle = serveStdio(({ era }) => createLiveMcpServer(runtime, era), {
-    transport,
-    onerror: (error) => log.warn({ err: error }, 'stdio protocol error'),
+  let session: McpServer | undefined;
+  const handle = serveStdio(
+    ({ era }) => {
+      const server = createLiveMcpServer(runtime, era);
+      session = era === 'legacy' ? server : undefined;
+      return server;
+    },
+    { transport, onerror: (error) => log.warn({ err: error }, 'stdio protocol error') },
+  );
+  const lane = new StdioCallLane({
+    runtime,
+    session: () => (session?.isConnected() && session.server.getClientVersion() !== undefined ? session : undefined),
+    send: (message) => wire.send(message),
+    pass: (message) => wire.deliver(message),
+    limit,
   });
+  wire.intercept = (message) => lane.take(message);
   followListens(transport, runtime.upstreams.follow);
 
   const sessions = runtime.metrics.activeSessions.labels({ transport: 'stdio' });
@@ -55,6 +69,7 @@ export async function serveOverStdio(runtime: Runtime, onEnd: (reason: string) =
   let closing = false;
   const onclose = wire.onclose;
   wire.onclose = () => {
+    lane.closeAll();
     onclose?.();
     sessions.set(0);
     if (closing) return;

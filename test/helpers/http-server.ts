@@ -117,9 +117,9 @@ export type HttpClientKind = Era | 'sse';
 export async function connectClient(
   server: Pick<HttpServer, 'origin'>,
   kind: HttpClientKind,
-  options: { headers?: Record<string, string>; capabilities?: Record<string, unknown>; fetch?: typeof fetch } = {},
+  options: { headers?: Record<string, string>; capabilities?: Record<string, unknown>; fetch?: typeof fetch; client?: Client } = {},
 ): Promise<Client> {
-  const client = newClient(kind === 'sse' ? 'legacy' : kind, options.capabilities);
+  const client = options.client ?? newClient(kind === 'sse' ? 'legacy' : kind, options.capabilities);
   const requestInit = options.headers ? { headers: options.headers } : undefined;
   const fetchFn = options.headers ? withHeaders(options.headers, options.fetch) : options.fetch;
   const transport =

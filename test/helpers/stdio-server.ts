@@ -93,6 +93,7 @@ export async function startStdioServerWithModules(options: {
   logLevel?: string | null;
   /** Run in the temp directory (where files the server writes to its working directory land). */
   inDir?: boolean;
+  client?: Client;
 }): Promise<ModulesServer> {
   const { dir, cleanup } = await tempDir();
   const toolsDir = path.join(dir, 'tools');
@@ -113,6 +114,7 @@ export async function startStdioServerWithModules(options: {
       ...(options.env ? { env: options.env } : {}),
       ...(options.logLevel !== undefined ? { logLevel: options.logLevel } : {}),
       ...(options.inDir ? { cwd: dir } : {}),
+      ...(options.client ? { client: options.client } : {}),
     });
     return {
       ...server,

@@ -1,0 +1,126 @@
+import { parseJSONRPCMessage, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/server';
+import type { Readable, Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+
+/**
+ * Takes a parsed message before it is checked against the JSON-RPC schema; true when it was
+ * handled (the message then goes no further).
+ */
+export type MessageIntercept = (message: unknown) => boolean;
+
+/**
+ * Newline-delimited JSON-RPC over a pair of streams, as the SDK's StdioServerTransport speaks it
+ * (a line that is not JSON is skipped, one that is not JSON-RPC is an error; writes wait for
+ * `drain`), with one difference: each line is parsed once and offered to `intercept` before the
+ * SDK's schema check, so a fast path can answer it without paying for that check.
+ * `input` must deliver whole lines (MessageSizeGuard does).
+ */
+export class JsonLinesTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+  intercept: MessageIntercept | undefined;
+  private started = false;
+  private closed = false;
+  private pending = '';
+  private readonly decoder = new StringDecoder('utf8');
+
+  constructor(
+    private readonly input: Readable,
+    private readonly output: Writable,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.started) throw new Error('JsonLinesTransport already started');
+    this.started = true;
+    if (this.input.readableEnded || this.input.destroyed) setImmediate(this.onInputEnd);
+    this.input.on('data', this.onData);
+    this.input.on('error', this.onInputError);
+    this.input.on('end', this.onInputEnd);
+    this.input.on('close', this.onInputEnd);
+    this.output.on('error', this.onOutputError);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.input.off('data', this.onData);
+    this.input.off('error', this.onInputError);
+    this.input.off('end', this.onInputEnd);
+    this.input.off('close', this.onInputEnd);
+    this.output.off('error', this.onOutputError);
+    this.output.on('error', () => undefined); // late write failures after close are nobody's business
+    if (this.input.listenerCount('data') === 0) this.input.pause();
+    this.pending = '';
+    this.onclose?.();
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    return this.write(`${JSON.stringify(message)}\n`);
+  }
+
+  /** Writes one serialized line; resolves once the stream took it (after `drain` when it pushed back). */
+  write(line: string): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('the stdio transport is closed'));
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const settle = (error?: Error) => {
+        if (settled) return;
+        settled = true;
+        this.output.off('error', settle);
+        this.output.off('drain', onDrain);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onDrain = () => settle();
+      this.output.once('error', settle);
+      if (this.output.write(line)) settle();
+      else if (!settled) this.output.once('drain', onDrain);
+    });
+  }
+
+  private readonly onData = (chunk: Buffer | string): void => {
+    const text = this.pending + (typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
+    let start = 0;
+    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
+      const end = newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+      const line = text.slice(start, end);
+      start = newline + 1;
+      if (this.closed) return;
+      this.receive(line);
+    }
+    this.pending = text.slice(start);
+  };
+
+  private receive(line: string): void {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      return; // as the SDK does: a line that is not JSON is skipped
+    }
+    if (this.intercept?.(value)) return;
+    this.deliver(value);
+  }
+
+  /** Hands a parsed message on, checked as the SDK checks what it reads; one that is not JSON-RPC is an error. */
+  deliver(value: unknown): void {
+    try {
+      this.onmessage?.(parseJSONRPCMessage(value));
+    } catch (error) {
+      this.onerror?.(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private readonly onInputError = (error: Error): void => this.onerror?.(error);
+
+  private readonly onInputEnd = (): void => {
+    this.close().catch(() => undefined);
+  };
+
+  private readonly onOutputError = (error: Error): void => {
+    if (this.closed) return;
+    this.onerror?.(error);
+    this.close().catch(() => undefined);
+  };
+}

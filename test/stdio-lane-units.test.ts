@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { describe, it } from 'node:test';
+import { CallCancellation } from '../src/server/cancellation.js';
+import { cancelledRequest, isPlainTextResult, plainToolCall } from '../src/server/plain-tool-call.js';
+import { JsonLinesTransport } from '../src/transports/json-lines-transport.js';
+
+/** The pieces of the stdio fast path for tools/call, in-process. */
+describe('which tools/call requests are plain', () => {
+  const call = (params: unknown, extra: Record<string, unknown> = {}) => ({ jsonrpc: '2.0', id: 7, method: 'tools/call', params, ...extra });
+
+  it('takes a name, arguments and a progress token', () => {
+    assert.deepEqual(plainToolCall(call({ name: 'echo', arguments: { text: 'hi' } })), { id: 7, name: 'echo', arguments: { text: 'hi' }, meta: undefined });
+    assert.deepEqual(plainToolCall(call({ name: 'echo' })), { id: 7, name: 'echo', arguments: undefined, meta: undefined });
+    assert.deepEqual(plainToolCall(call({ name: 'echo', _meta: { progressToken: 'p' } }))?.meta, { progressToken: 'p' });
+  });
+
+  it('leaves everything else to the SDK', () => {
+    for (const message of [
+      call({ name: 'echo', task: { ttl: 1 } }),
+      call({ name: 'echo', requestState: 'x' }),
+      call({ name: 'echo', inputResponses: {} }),
+      call({ name: 'echo', _meta: { progressToken: 'p', 'io.modelcontextprotocol/protocolVersion': '2026-07-28' } }),
+      call({ name: 'echo', _meta: {} }),
+      call({ name: 'echo', _meta: { progressToken: null } }),
+      call({ name: 'echo', arguments: [1] }),
+      call({ name: 'echo', arguments: null }),
+      call({ name: 1 }),
+      call(undefined),
+      call({ name: 'echo' }, { id: null }),
+      call({ name: 'echo' }, { jsonrpc: '1.0' }),
+      call({ name: 'echo' }, { extra: true }),
+      { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+      'tools/call',
+      null,
+    ]) {
+      assert.equal(plainToolCall(message), undefined, JSON.stringify(message));
+    }
+  });
+
+  it('reads the request a cancellation names', () => {
+    assert.equal(cancelledRequest({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 3, reason: 'x' } }), 3);
+    assert.equal(cancelledRequest({ jsonrpc: '2.0', method: 'notifications/cancelled', params: {} }), undefined);
+    assert.equal(cancelledRequest({ jsonrpc: '2.0', method: 'notifications/progress', params: { requestId: 3 } }), undefined);
+  });
+});
+
+describe('plain text results', () => {
+  it('are text blocks and an error flag only', () => {
+    assert.equal(isPlainTextResult({ content: [{ type: 'text', text: 'a' }] }), true);
+    assert.equal(isPlainTextResult({ content: [] }), true);
+    assert.equal(isPlainTextResult({ content: [{ type: 'text', text: 'a' }], isError: true }), true);
+    assert.equal(isPlainTextResult({ content: [{ type: 'text', text: 'a', annotations: { priority: 1 } }] }), false);
+    assert.equal(isPlainTextResult({ content: [{ type: 'image', data: 'AA==', mimeType: 'image/png' }] }), false);
+    assert.equal(isPlainTextResult({ content: [{ type: 'text', text: 'a' }], structuredContent: { a: 1 } }), false);
+    assert.equal(isPlainTextResult({ content: [{ type: 'text', text: 'a' }], isError: false }), false);
+    assert.equal(isPlainTextResult({ content: [{ type: 'text', text: 1 }] } as never), false);
+  });
+});
+
+describe('a call cancellation', () => {
+  it('runs its listeners once, on abort, and gives a signal that follows it', () => {
+    const cancellation = new CallCancellation();
+    const heard: string[] = [];
+    const gone = () => heard.push('removed');
+    cancellation.addEventListener('abort', () => heard.push('first'));
+    cancellation.addEventListener('abort', gone);
+    cancellation.removeEventListener('abort', gone);
+    const signal = cancellation.toSignal();
+    cancellation.abort('why');
+    cancellation.abort('again');
+    assert.deepEqual(heard, ['first']);
+    assert.equal(cancellation.aborted, true);
+    assert.equal(signal.aborted, true);
+    assert.equal(signal.reason, 'why');
+    assert.equal(cancellation.toSignal().reason, 'why');
+  });
+});
+
+describe('JSON lines over a pair of streams', () => {
+  const open = async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    const transport = new JsonLinesTransport(input, output);
+    const messages: unknown[] = [];
+    const errors: string[] = [];
+    const intercepted: unknown[] = [];
+    transport.onmessage = (message) => void messages.push(message);
+    transport.onerror = (error) => void errors.push(error.message);
+    transport.intercept = (message) => (message as { id?: unknown }).id === 'mine' && intercepted.push(message) > 0;
+    await transport.start();
+    return { input, output, transport, messages, errors, intercepted };
+  };
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('reads each line once, offers it to the intercept, skips what is not JSON and reports what is not JSON-RPC', async () => {
+    const { input, messages, errors, intercepted } = await open();
+    input.write('{"jsonrpc":"2.0","id":1,"method":"ping"}\r\n{"jsonrpc":"2.0","id":"mine","method":"x"}\nnot json\n{"no":"rpc"}\n{"jsonrpc":"2.0",');
+    const rest = Buffer.from('"method":"notifications/initialized","params":{"t":"\u00e9"}}\n');
+    const inside = rest.indexOf(0xc3) + 1; // between the two bytes of the é
+    input.write(rest.subarray(0, inside));
+    input.write(rest.subarray(inside));
+    await tick();
+    assert.deepEqual(messages, [
+      { jsonrpc: '2.0', id: 1, method: 'ping' },
+      { jsonrpc: '2.0', method: 'notifications/initialized', params: { t: '\u00e9' } },
+    ]);
+    assert.deepEqual(intercepted, [{ jsonrpc: '2.0', id: 'mine', method: 'x' }]);
+    assert.equal(errors.length, 1);
+  });
+
+  it('writes one line per message and closes once, when its input ends', async () => {
+    const { input, output, transport } = await open();
+    let closed = 0;
+    transport.onclose = () => closed++;
+    await transport.send({ jsonrpc: '2.0', id: 1, result: {} });
+    assert.equal(output.read().toString(), '{"jsonrpc":"2.0","id":1,"result":{}}\n');
+    input.end();
+    await tick();
+    await transport.close();
+    assert.equal(closed, 1);
+    await assert.rejects(transport.send({ jsonrpc: '2.0', id: 2, result: {} }), /closed/);
+  });
+});
