@@ -1,16 +1,47 @@
 // Bundles the compiled CLI (dist/cli/main.js and dist/cli/prestart.js, what bin/mcp-server runs) into
-// dist/bundle/: the server's own ~120 modules become a few files, which Node's ES module loader
-// reads, links and evaluates much faster (start-up to the first answer, and less memory). Packages
-// stay external (one zod, one SDK, shared with the modules a server loads); code imported lazily
-// (the HTTP stack, engines, the worker pool, upstreams, other commands) stays in chunks of its own.
+// dist/bundle/: the server's own ~120 modules and the packages only the server itself uses (yaml, pino,
+// commander, lowdb, ...) become a few minified files, which Node's module loaders read, link and
+// evaluate much faster than hundreds of files (start-up to the first answer), in less memory.
+// Packages stay external when they must be one instance shared with the modules a server loads (zod,
+// the MCP SDK), load files of their own by path (tsx, the native engines), or are big and only loaded
+// on demand. Code imported lazily (the HTTP stack, engines, the worker pool, upstreams, other
+// commands) stays in chunks of its own.
 // The chunks sit one directory below dist/, as dist/modules/ and dist/server/ do, so paths resolved
 // from import.meta.url (../tools/, ../package.json) hold; see also src/version.ts and pool-worker.ts.
 import { rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build } from 'esbuild';
 
 const dist = path.resolve(import.meta.dirname, '..', 'dist');
 const outdir = path.join(dist, 'bundle');
+
+/** Imported from node_modules at run time (test/cli-bundle.test.ts checks zod and the SDK stay here). */
+const EXTERNAL = [
+  'zod',
+  'zod/*',
+  '@modelcontextprotocol/*',
+  'tsx',
+  'tsx/*',
+  '@lancedb/*',
+  '@duckdb/*',
+  'apache-arrow',
+  'hono',
+  'hono/*',
+  '@hono/node-server',
+  '@hono/node-server/*',
+  'chokidar',
+  'tar',
+];
+
+/** yaml's ES module build (its `default` export condition) rather than the CommonJS one Node's condition picks: esbuild leaves out what is not used. */
+const yamlEsm = {
+  name: 'yaml-esm',
+  setup(context) {
+    const yaml = path.join(path.dirname(createRequire(import.meta.url).resolve('yaml/package.json')), 'browser', 'index.js');
+    context.onResolve({ filter: /^yaml$/ }, () => ({ path: yaml }));
+  },
+};
 
 await rm(outdir, { recursive: true, force: true });
 await build({
@@ -21,7 +52,13 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  external: EXTERNAL,
+  plugins: [yamlEsm],
+  // less source to read, parse and hold in memory; names stay (error messages, stack traces)
+  minify: true,
+  keepNames: true,
+  // the bundled CommonJS packages (pino, commander) require Node's built-ins
+  banner: { js: "import{createRequire as __createRequire}from'node:module';const require=__createRequire(import.meta.url);" },
   logLevel: 'warning',
 });
 console.log('CLI bundled to dist/bundle/');
