@@ -44,7 +44,8 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
   for (const metric of workerMetrics) registry.registerMetric(metric);
   // process_* and nodejs_* under their standard names, so stock dashboards work; their collectors
   // start with the first scrape (nodejs_gc_* and the event loop lag count from then on)
-  let processMetrics = options.processMetrics ?? true;
+  const processMetrics = options.processMetrics ?? true;
+  let defaultsRegistered: Promise<void> | undefined;
   const registers = [registry];
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter<L>({ name, help, labelNames, registers });
   const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) => new Histogram<L>({ name, help, labelNames, buckets, registers });
@@ -92,9 +93,9 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
         },
       });
     },
-    render: () => {
-      if (processMetrics) collectDefaultMetrics(registry);
-      processMetrics = false;
+    render: async () => {
+      if (processMetrics) defaultsRegistered ??= collectDefaultMetrics(registry);
+      await defaultsRegistered;
       return registry.metrics();
     },
   };
