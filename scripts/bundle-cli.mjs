@@ -55,7 +55,7 @@ await build({
   external: EXTERNAL,
   plugins: [yamlEsm],
   // less source to read, parse and hold in memory; names stay (error messages, stack traces)
-  minify: true,
+  minify: process.env.MCP_BUNDLE_DEBUG !== '1', // MCP_BUNDLE_DEBUG=1: readable names in --cpu-prof profiles
   keepNames: true,
   // the bundled CommonJS packages (pino, commander) require Node's built-ins
   banner: { js: "import{createRequire as __createRequire}from'node:module';const require=__createRequire(import.meta.url);" },

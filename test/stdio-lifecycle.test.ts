@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -24,6 +25,33 @@ describe('server lifecycle over stdio', () => {
       assert.deepEqual([got.found, got.value], [true, { restart: true }]);
     } finally {
       await second.close();
+    }
+  });
+
+  it('answers initialize before modules have loaded, and serves what follows once they have', async () => {
+    const toolsDir = path.join(root.dir, 'slow-tools');
+    const loaded = path.join(root.dir, 'slow-module-loaded');
+    await mkdir(toolsDir, { recursive: true });
+    await writeFile(
+      path.join(toolsDir, 'slow.mjs'),
+      `import { writeFileSync } from 'node:fs';
+await new Promise((resolve) => setTimeout(resolve, 2000));
+writeFileSync(${JSON.stringify(loaded)}, 'yes');
+export default { name: 'slow_to_load', description: 'Takes 2 s to import.', run: () => 'loaded late' };`,
+    );
+    const server = startRawStdio({ args: ['--data-dir', path.join(root.dir, 'early'), '--tools-dir', toolsDir] });
+    try {
+      server.send(INITIALIZE);
+      server.send(INITIALIZED);
+      server.send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+      server.send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'slow_to_load', arguments: {} } });
+      assert.equal((await server.response(1)).result?.serverInfo?.name, 'mcp-server');
+      assert.equal(existsSync(loaded), false, 'initialize was answered before the module finished loading');
+      const listed = (await server.response(2)).result?.tools.map((tool: { name: string }) => tool.name);
+      assert.ok(listed.includes('slow_to_load') && listed.includes('kv_set'), String(listed));
+      assert.deepEqual((await server.response(3)).result?.content, [{ type: 'text', text: 'loaded late' }]);
+    } finally {
+      server.kill();
     }
   });
 

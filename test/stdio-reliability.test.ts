@@ -11,10 +11,13 @@ import { binary, childEnv, killIfAlive, repoRoot, tempDir } from './helpers/stdi
 import { waitFor, within } from './helpers/wait.js';
 
 /** Initializes a 2025 session over raw stdio. */
+/** Opens the session and waits until the server is ready (initialize is answered before storage opens; a ping after it is not). */
 async function open(server: RawStdio): Promise<void> {
   server.send(INITIALIZE);
   assert.ok((await server.response(1)).result, 'initialized');
   server.send(INITIALIZED);
+  server.send({ jsonrpc: '2.0', id: 'ready', method: 'ping' });
+  await server.response('ready');
 }
 
 /** Every stdout line is a JSON-RPC message. */

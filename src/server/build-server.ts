@@ -51,7 +51,8 @@ export function createModernMcpServer(runtime: Runtime, modernRevision: string):
 export function createLiveMcpServer(runtime: Runtime, era: Era = 'legacy', transport: string = runtime.config.transport.type): McpServer {
   const server = newServer(runtime, transport);
   const registrations = new ServerRegistrations(server, (snapshot) => sharedDefinitions(runtime, snapshot), era);
-  registrations.apply(runtime.registry());
+  // a stdio client's initialize can come before the modules are loaded: its server is complete before anything else of it is served
+  runtime.readiness.whenReady(() => registrations.apply(runtime.registry()));
   serveShared(server, () => registrations.shared);
   registrations.subscriptions = acceptResourceSubscriptions(server, runtime.upstreams.follow);
   runtime.live.track(registrations);

@@ -22,6 +22,7 @@ import { WorkerIsolation } from './isolation/worker-isolation.js';
 import { installModuleFaults } from './module-faults.js';
 import { prepareRefresh, prepareReload, refusedReport, type PreparedReload, type Serving } from './reload.js';
 import { logReload, type ReloadReport, type ReloadTrigger } from './reload-report.js';
+import { Readiness } from './readiness.js';
 import { createRequestState } from './request-state.js';
 import type { Runtime } from './runtime.js';
 import { startWarnings } from './start-warnings.js';
@@ -89,15 +90,56 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
   const reloadMetrics = createReloadMetrics();
   reloadMetrics.registerIn(metrics.registry);
   let metricsServer: MetricsServer | undefined;
-  let serving: Serving;
+  // assigned once storage and the first snapshot are ready (readiness), before anything reads it
+  let serving!: Serving;
   let transport: TransportHandle | undefined;
   let storage: Storage | undefined;
+  const { config } = loaded;
+  const embedder = createEmbedder(config.storage.embedder);
+  const readiness = new Readiness();
+  const notReady = (what: string) => new Error(`${what} asked for before the server was ready (mcp-server bug)`);
+  const runtime: Runtime = {
+    get config() {
+      return readiness.isReady ? serving.loaded.config : loaded.config;
+    },
+    log,
+    metrics,
+    get storage() {
+      if (!storage) throw notReady('storage');
+      return storage;
+    },
+    version: serverVersion,
+    embed: (text) => embedder.embed(text),
+    requestState: createRequestState({ ...(config.server.requestStateSecret ? { secret: config.server.requestStateSecret } : {}), ttlSeconds: 3600 }),
+    registry: () => {
+      if (!readiness.isReady) throw notReady('the registry');
+      return serving.snapshot;
+    },
+    live: new LiveServers(),
+    events,
+    tasks: new TaskStore(taskLimits(config)),
+    get generation() {
+      return readiness.isReady ? serving.generation : 0;
+    },
+    loadedConfig: () => (readiness.isReady ? serving.loaded : loaded),
+    reload: (trigger) => reloads.request(trigger),
+    reloadMetrics,
+    upstreams,
+    workers: () => workers.stats(),
+    readiness,
+  };
+  // Under stdio the transport starts now: `initialize` needs neither storage nor modules, and what
+  // comes after it waits for them (Readiness). A transport that ends before start-up is done ends it after.
+  let endedEarly: string | undefined;
+  let end = (reason: string) => void (endedEarly ??= reason);
   try {
+    if (!serveOver && config.transport.type === 'stdio') transport = await startTransport(runtime, (reason) => end(reason));
     storage = instrumentStorage(await openStorage(loaded.config.storage, log, { waitForLock: true }), metrics);
     // the first snapshot serves the upstreams that came up in time (each within its timeoutSeconds)
     await upstreams.firstAttempts(firstAttemptBound(loaded.config));
     serving = { loaded, snapshot: await loadRegistry(loaded.config, 1, cache, upstreams, workers), generation: 1 };
   } catch (error) {
+    await transport?.close().catch(() => undefined);
     await upstreams.close();
     await workers.close();
     await storage?.close();
@@ -105,33 +147,8 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
   }
   for (const problem of serving.snapshot.problems) log.error({ file: problem.file }, `module not served: ${problem.reason}`);
   for (const line of serving.snapshot.skipped) log.warn(line);
-
-  const { config } = loaded;
-  const embedder = createEmbedder(config.storage.embedder);
   const openedStorage = storage;
-  const runtime: Runtime = {
-    get config() {
-      return serving.loaded.config;
-    },
-    log,
-    metrics,
-    storage: openedStorage,
-    version: serverVersion,
-    embed: (text) => embedder.embed(text),
-    requestState: createRequestState({ ...(config.server.requestStateSecret ? { secret: config.server.requestStateSecret } : {}), ttlSeconds: 3600 }),
-    registry: () => serving.snapshot,
-    live: new LiveServers(),
-    events,
-    tasks: new TaskStore(taskLimits(config)),
-    get generation() {
-      return serving.generation;
-    },
-    loadedConfig: () => serving.loaded,
-    reload: (trigger) => reloads.request(trigger),
-    reloadMetrics,
-    upstreams,
-    workers: () => workers.stats(),
-  };
+  readiness.markReady();
   runtime.events.subscribe((event) => runtime.live.notify(event));
   /** After a swap: live servers take the new registrations, then every client hears what changed, then the task store and the transport apply new settings. */
   const announce = (change: RegistryChange) => {
@@ -228,11 +245,13 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
       metricsServer = await serveMetrics(metrics, config.metrics.port);
       log.info({ url: metricsServer.url }, `metrics on ${metricsServer.url}`);
     }
-    transport = serveOver ? serveOver(runtime) : await startTransport(runtime, (reason) => void close(reason));
+    transport ??= serveOver ? serveOver(runtime) : await startTransport(runtime, (reason) => void close(reason));
   } catch (error) {
     await close('start-up failed', 1);
     throw error;
   }
+  end = (reason) => void close(reason);
+  if (endedEarly !== undefined) end(endedEarly);
   void unexpectedError?.then(() => close('unexpected error', 1));
   log.info(
     {

@@ -7,6 +7,7 @@ import type { ReloadMetrics } from '../observability/reload-metrics.js';
 import type { WorkerStats } from '../observability/worker-metrics.js';
 import type { Storage } from '../storage/types.js';
 import type { ServerEventBus } from './events.js';
+import type { Readiness } from './readiness.js';
 import type { RequestState } from './request-state.js';
 import type { LiveServers } from './live-servers.js';
 import type { ReloadReport, ReloadTrigger } from './reload-report.js';
@@ -51,4 +52,6 @@ export interface Runtime {
   readonly upstreams: Pick<Upstreams, 'statuses' | 'readinessProblems' | 'metrics' | 'follow'>;
   /** Module worker threads (tools.isolation: worker): how many, how many busy, restarts by reason. */
   workers(): WorkerStats;
+  /** Storage and the first snapshot: until then `storage` and `registry()` throw (only stdio serves that early). */
+  readonly readiness: Readiness;
 }

@@ -61,7 +61,10 @@ export async function serveOverStdio(runtime: Runtime, onEnd: (reason: string) =
     pass: (message) => wire.deliver(message),
     limit,
   });
-  wire.intercept = (message) => lane.take(message);
+  wire.intercept = untilReady(runtime, (message) => {
+    if (!lane.take(message)) wire.deliver(message);
+    return true;
+  });
   followListens(transport, runtime.upstreams.follow);
 
   const sessions = runtime.metrics.activeSessions.labels({ transport: 'stdio' });
@@ -95,6 +98,30 @@ export async function serveOverStdio(runtime: Runtime, onEnd: (reason: string) =
       closing = true;
       return handle.close();
     },
+  };
+}
+
+/**
+ * `serve` takes every message once the server is ready. Before that, the first message may pass if it
+ * is `initialize` (which needs neither storage nor modules: its server gets its definitions the moment
+ * they are loaded); everything else waits, in order, and is served when the server is ready.
+ */
+function untilReady(runtime: Runtime, serve: (message: unknown) => boolean): (message: unknown) => boolean {
+  const { readiness } = runtime;
+  if (readiness.isReady) return serve;
+  const held: unknown[] = [];
+  let opened = false;
+  void readiness.ready.then(() => {
+    for (const message of held.splice(0)) serve(message);
+  });
+  return (message) => {
+    if (readiness.isReady && held.length === 0) return serve(message);
+    if (!opened && held.length === 0 && (message as { method?: unknown } | null)?.method === 'initialize') {
+      opened = true;
+      return false;
+    }
+    held.push(message);
+    return true;
   };
 }
 

@@ -7,6 +7,8 @@ import { moduleFixture } from './module-sources.js';
 import { newClient, type Era } from './stdio-server.js';
 import { tempDir } from './temp-dir.js';
 import { waitFor, within } from './wait.js';
+/** The ready line, in JSON or in pretty lines (logging.format). */
+const READY = /"msg":"mcp-server ready"|^[\d:.]+ INFO +mcp-server ready /m;
 
 export interface HttpServerOptions {
   transport: 'http-stream' | 'sse';
@@ -51,9 +53,6 @@ export async function freePort(): Promise<number> {
     });
   });
 }
-
-/** The ready line, in JSON or in pretty lines (logging.format). */
-const READY = /"msg":"mcp-server ready"|^[\d:.]+ INFO +mcp-server ready /m;
 
 /** Starts the real binary on a free 127.0.0.1 port with a temp data dir; resolves once it is ready. */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {

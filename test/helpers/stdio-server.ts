@@ -61,6 +61,15 @@ export async function startStdioServer(options: {
     throw new Error(`connect failed: ${String(error)}\nserver stderr:\n${stderr}`);
   }
   const pid = transport.pid!;
+  // initialize is answered before storage opens and modules load; anything after it waits for them, so
+  // a test starts from a ready server (a 2026-07-28 client's first request already waited)
+  if (options.era === 'legacy') {
+    await client.ping().catch(async (error: unknown) => {
+      await client.close().catch(() => undefined);
+      killIfAlive(pid);
+      throw new Error(`the server did not become ready: ${String(error)}\nserver stderr:\n${stderr}`);
+    });
+  }
   return {
     client,
     pid,
