@@ -39,7 +39,7 @@ describe('which tools/call requests are plain', () => {
   });
 
   it('reads the request a cancellation names', () => {
-    assert.equal(cancelledRequest({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 3, reason: 'x' } }), 3);
+    assert.deepEqual(cancelledRequest({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 3, reason: 'x' } }), { id: 3, reason: 'x' });
     assert.equal(cancelledRequest({ jsonrpc: '2.0', method: 'notifications/cancelled', params: {} }), undefined);
     assert.equal(cancelledRequest({ jsonrpc: '2.0', method: 'notifications/progress', params: { requestId: 3 } }), undefined);
   });

@@ -1,6 +1,4 @@
-import type { CallToolResult } from '@modelcontextprotocol/server';
-
-export type RequestId = string | number;
+import type { CallToolResult, RequestId } from '@modelcontextprotocol/server';
 
 /** A tools/call that asks for nothing but the call: no task, no request state, no envelope. */
 export interface PlainToolCall {
@@ -40,11 +38,11 @@ export function plainToolCall(message: unknown): PlainToolCall | undefined {
   return { id, name: params.name, arguments: params.arguments as Record<string, unknown> | undefined, meta: meta as PlainToolCall['meta'] };
 }
 
-/** The request a notifications/cancelled names, or undefined when `message` is not one. */
-export function cancelledRequest(message: unknown): RequestId | undefined {
+/** The request a notifications/cancelled names and why, or undefined when `message` is not one. */
+export function cancelledRequest(message: unknown): { id: RequestId; reason: unknown } | undefined {
   if (!isRecord(message) || message.method !== 'notifications/cancelled' || !isRecord(message.params)) return undefined;
-  const { requestId } = message.params;
-  return typeof requestId === 'string' || typeof requestId === 'number' ? requestId : undefined;
+  const { requestId, reason } = message.params;
+  return typeof requestId === 'string' || typeof requestId === 'number' ? { id: requestId, reason } : undefined;
 }
 
 /**

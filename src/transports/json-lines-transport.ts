@@ -60,7 +60,7 @@ export class JsonLinesTransport implements Transport {
   }
 
   /** Writes one serialized line; resolves once the stream took it (after `drain` when it pushed back). */
-  write(line: string): Promise<void> {
+  private write(line: string): Promise<void> {
     if (this.closed) return Promise.reject(new Error('the stdio transport is closed'));
     return new Promise((resolve, reject) => {
       let settled = false;

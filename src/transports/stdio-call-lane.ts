@@ -7,11 +7,12 @@ import {
   type LoggingLevel,
   type McpServer,
   type Notification,
+  type RequestId,
   type ServerContext,
 } from '@modelcontextprotocol/server';
 import type { LoadedTool } from '../modules/normalize.js';
 import { CallCancellation } from '../server/cancellation.js';
-import { cancelledRequest, isPlainTextResult, plainToolCall, type PlainToolCall, type RequestId } from '../server/plain-tool-call.js';
+import { cancelledRequest, isPlainTextResult, plainToolCall, type PlainToolCall } from '../server/plain-tool-call.js';
 import type { Runtime } from '../server/runtime.js';
 import { onConnection } from '../server/shared-definitions.js';
 import { afterAnswerGap } from '../server/answer-gap.js';
@@ -58,7 +59,7 @@ export class StdioCallLane {
   /** Serves `message` when the lane can; true when it did (the message then goes no further). */
   take(message: unknown): boolean {
     const cancelled = cancelledRequest(message);
-    if (cancelled !== undefined) return this.cancel(cancelled, (message as { params: { reason?: unknown } }).params.reason);
+    if (cancelled) return this.cancel(cancelled.id, cancelled.reason);
     const call = plainToolCall(message);
     if (!call || this.calls.has(call.id)) return false;
     const server = this.options.session();

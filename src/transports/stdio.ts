@@ -61,10 +61,13 @@ export async function serveOverStdio(runtime: Runtime, onEnd: (reason: string) =
     pass: (message) => wire.deliver(message),
     limit,
   });
-  wire.intercept = untilReady(runtime, (message) => {
+  const serve = untilReady(runtime, (message) => {
     if (!lane.take(message)) wire.deliver(message);
-    return true;
   });
+  wire.intercept = (message) => {
+    serve(message);
+    return true;
+  };
   followListens(transport, runtime.upstreams.follow);
 
   const sessions = runtime.metrics.activeSessions.labels({ transport: 'stdio' });
@@ -102,11 +105,11 @@ export async function serveOverStdio(runtime: Runtime, onEnd: (reason: string) =
 }
 
 /**
- * `serve` takes every message once the server is ready. Before that, the first message may pass if it
- * is `initialize` (which needs neither storage nor modules: its server gets its definitions the moment
- * they are loaded); everything else waits, in order, and is served when the server is ready.
+ * `serve` gets every message once the server is ready. Before that, the first message goes through
+ * if it is `initialize` (which needs neither storage nor modules: its server gets its definitions the
+ * moment they are loaded); everything else waits, in order, and is served when the server is ready.
  */
-function untilReady(runtime: Runtime, serve: (message: unknown) => boolean): (message: unknown) => boolean {
+function untilReady(runtime: Runtime, serve: (message: unknown) => void): (message: unknown) => void {
   const { readiness } = runtime;
   if (readiness.isReady) return serve;
   const held: unknown[] = [];
@@ -115,13 +118,12 @@ function untilReady(runtime: Runtime, serve: (message: unknown) => boolean): (me
     for (const message of held.splice(0)) serve(message);
   });
   return (message) => {
-    if (readiness.isReady && held.length === 0) return serve(message);
-    if (!opened && held.length === 0 && (message as { method?: unknown } | null)?.method === 'initialize') {
+    const early = !opened && (message as { method?: unknown } | null)?.method === 'initialize';
+    if ((readiness.isReady || early) && held.length === 0) {
       opened = true;
-      return false;
+      return serve(message);
     }
     held.push(message);
-    return true;
   };
 }
 
