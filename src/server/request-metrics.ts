@@ -1,4 +1,4 @@
-import type { JSONRPCMessage, McpServer, Transport } from '@modelcontextprotocol/server';
+import type { JSONRPCMessage, McpServer, RequestId, Transport } from '@modelcontextprotocol/server';
 import type { Metrics } from '../observability/metrics.js';
 
 /** Methods a client may call, both protocol generations; anything else is labelled "other" (bounded labels). */
@@ -24,8 +24,6 @@ const KNOWN_METHODS = new Set([
   'tasks/update',
   'tasks/cancel',
 ]);
-
-type RequestId = string | number;
 
 /**
  * Counts every MCP request a server answers (`mcp_requests_total{method,transport,outcome}`), on

@@ -1,8 +1,6 @@
-import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
+import type { JSONRPCMessage, RequestId, Transport } from '@modelcontextprotocol/server';
 import { SERVER_ERROR } from './http/json-rpc-error.js';
 import { holdsSlot, type RequestLimit } from './request-limit.js';
-
-type RequestId = string | number;
 
 /**
  * The connection's transport, with requests beyond the limit answered at once by a JSON-RPC error

@@ -1,7 +1,5 @@
-import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/server';
+import type { JSONRPCMessage, RequestId, Transport } from '@modelcontextprotocol/server';
 import type { FollowResources } from '../server/resource-subscriptions.js';
-
-type RequestId = string | number;
 
 /** The resource URIs a 2026-07-28 subscriptions/listen request asks about (`params.notifications.resourceSubscriptions`); none for any other message. */
 export function listenedUris(message: unknown): string[] {

@@ -7,11 +7,10 @@ import {
   type JSONRPCRequest,
   type MessageClassification,
   type TransportSendOptions,
+  type RequestId,
 } from '@modelcontextprotocol/server';
 import { sendJson } from './json-rpc-error.js';
 import { SseWriter, type SseLimits } from './sse-writer.js';
-
-type RequestId = string | number;
 
 /** The one 2026-07-28 revision the SDK (2.4.0) serves. */
 export const MODERN_REVISION = '2026-07-28';

@@ -11,13 +11,12 @@ import {
   type MessageExtraInfo,
   type Transport,
   type TransportSendOptions,
+  type RequestId,
 } from '@modelcontextprotocol/server';
 import type { SessionEventLog } from './event-store.js';
 import { sendJson, sendJsonRpcError } from './json-rpc-error.js';
 import { NOT_JSON } from './request-body.js';
 import { SseWriter, type SseLimits } from './sse-writer.js';
-
-type RequestId = string | number;
 
 const STANDALONE = '_GET_stream';
 const MAX_BATCH_SIZE = 100;
