@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { LoadedDefinition, LoadedPrompt, LoadedResource, LoadedTemplate, LoadedTool } from '../modules/normalize.js';
 import type { RegistrySnapshot } from '../modules/registry.js';
 import { definitionsOf, ServerRegistrations, type Era } from './live-servers.js';
+import { keepAnswerGaps } from './answer-gap.js';
 import { countRequests } from './request-metrics.js';
 import { acceptResourceSubscriptions } from './resource-subscriptions.js';
 import type { ModuleContext, PromptDefinition } from '../modules/types.js';
@@ -73,6 +74,7 @@ function newServer(runtime: Runtime, transport: string, supportedProtocolVersion
     requestState: { verify: runtime.requestState.verify },
   });
   countRequests(server, runtime.metrics, transport);
+  keepAnswerGaps(server);
   stampConnection(server);
   return server;
 }

@@ -20,20 +20,24 @@ const CALL_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
 const PARAM_KEYS = new Set(['name', 'arguments', '_meta']);
 const META_KEYS = new Set(['progressToken']);
 
+/** A request id or progress token as the SDK's schemas take them: a string, or an integer. */
+const isIdLike = (value: unknown): value is string | number => typeof value === 'string' || Number.isSafeInteger(value);
+
 /**
  * The call `message` makes when it is a well-formed 2025-era tools/call with nothing beyond a name,
  * arguments and a progress token; undefined for anything else (which the SDK then serves in full).
+ * What it accepts is a valid JSON-RPC request by the SDK's own schema, which need not check it again.
  */
 export function plainToolCall(message: unknown): PlainToolCall | undefined {
   if (!isRecord(message) || message.method !== 'tools/call' || message.jsonrpc !== '2.0' || !onlyKeys(message, CALL_KEYS)) return undefined;
   const { id, params } = message;
-  if ((typeof id !== 'string' && typeof id !== 'number') || !isRecord(params) || !onlyKeys(params, PARAM_KEYS)) return undefined;
+  if (!isIdLike(id) || !isRecord(params) || !onlyKeys(params, PARAM_KEYS)) return undefined;
   if (typeof params.name !== 'string') return undefined;
   if (params.arguments !== undefined && !isRecord(params.arguments)) return undefined;
   const meta = params._meta;
   if (meta !== undefined) {
     if (!isRecord(meta) || !onlyKeys(meta, META_KEYS)) return undefined;
-    if (typeof meta.progressToken !== 'string' && typeof meta.progressToken !== 'number') return undefined;
+    if (!isIdLike(meta.progressToken)) return undefined;
   }
   return { id, name: params.name, arguments: params.arguments as Record<string, unknown> | undefined, meta: meta as PlainToolCall['meta'] };
 }

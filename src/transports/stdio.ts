@@ -3,13 +3,13 @@ import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { pipeline, Writable } from 'node:stream';
 import type { Logger } from '../observability/logger.js';
 import { createLiveMcpServer } from '../server/build-server.js';
+import { CallLane } from '../server/call-lane.js';
 import type { Runtime } from '../server/runtime.js';
 import { JsonLinesTransport } from './json-lines-transport.js';
 import { limitRequests } from './limited-transport.js';
 import { followListens } from './listened-resources.js';
 import { MessageSizeGuard, type OversizedMessage } from './message-size-guard.js';
 import { RequestLimit } from './request-limit.js';
-import { StdioCallLane } from './stdio-call-lane.js';
 import { moveProtocolOffFd1 } from './stdout-redirect.js';
 
 export interface StdioHandle {
@@ -54,10 +54,10 @@ export async function serveOverStdio(runtime: Runtime, onEnd: (reason: string) =
     },
     { transport, onerror: (error) => log.warn({ err: error }, 'stdio protocol error') },
   );
-  const lane = new StdioCallLane({
+  const lane = new CallLane({
     runtime,
+    transport: 'stdio',
     session: () => (session?.isConnected() && session.server.getClientVersion() !== undefined ? session : undefined),
-    send: (message) => wire.send(message),
     pass: (message) => wire.deliver(message),
     limit,
   });

@@ -15,6 +15,7 @@ import {
 } from '@modelcontextprotocol/server';
 import type { SessionEventLog } from './event-store.js';
 import { sendJson, sendJsonRpcError } from './json-rpc-error.js';
+import { plainToolCall } from '../../server/plain-tool-call.js';
 import { NOT_JSON } from './request-body.js';
 import { SseWriter, type SseLimits } from './sse-writer.js';
 
@@ -71,6 +72,11 @@ export class SessionTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
+  /**
+   * Offered every message before onmessage, with what onmessage would get; true when it served the
+   * message (a fast path answers through send, as the SDK would).
+   */
+  intercept?: (message: unknown, extra: MessageExtraInfo) => boolean;
 
   private started = false;
   private initialized = false;
@@ -122,7 +128,7 @@ export class SessionTransport implements Transport {
     }
     let messages: JSONRPCMessage[];
     try {
-      messages = Array.isArray(body) ? body.map((message) => parseJSONRPCMessage(message)) : [parseJSONRPCMessage(body)];
+      messages = Array.isArray(body) ? body.map((message) => parseJSONRPCMessage(message)) : [this.intercept && plainToolCall(body) ? (body as JSONRPCMessage) : parseJSONRPCMessage(body)];
     } catch (error) {
       this.onerror?.(error as Error);
       return sendJsonRpcError(res, 400, -32700, 'Parse error: Invalid JSON-RPC message');
@@ -141,7 +147,7 @@ export class SessionTransport implements Transport {
     if (this.closed) return this.refuse(res, 404, -32001, 'Session not found', false);
 
     if (!messages.some(isRequest)) {
-      for (const message of messages) this.onmessage?.(message, authInfo ? { authInfo } : {});
+      for (const message of messages) this.deliver(message, authInfo ? { authInfo } : {});
       res.writeHead(202).end();
       return;
     }
@@ -167,7 +173,7 @@ export class SessionTransport implements Transport {
     const resumable = this.supportsEmptySseData(version);
     for (const message of messages) {
       const closable = isRequest(message) && resumable;
-      this.onmessage?.(message, {
+      this.deliver(message, {
         ...(authInfo ? { authInfo } : {}),
         ...(closable ? { closeSSEStream: () => this.closeSSEStream(message.id), closeStandaloneSSEStream: () => this.closeStandaloneSSEStream() } : {}),
       });
@@ -177,6 +183,10 @@ export class SessionTransport implements Transport {
       stream.timer.unref();
     }
     return responseStarted;
+  }
+
+  private deliver(message: JSONRPCMessage, extra: MessageExtraInfo): void {
+    if (!this.intercept?.(message, extra)) this.onmessage?.(message, extra);
   }
 
   /** Turns an undecided POST answer into an SSE stream: headers, priming event, what was held. */

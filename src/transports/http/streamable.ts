@@ -7,10 +7,12 @@ import {
   PROTOCOL_VERSION_META_KEY,
   legacyStatelessFallback,
   type AuthInfo,
+  type JSONRPCMessage,
   type McpServer,
 } from '@modelcontextprotocol/server';
 import type { Metrics } from '../../observability/metrics.js';
 import { createLiveMcpServer, createMcpServer } from '../../server/build-server.js';
+import { CallLane } from '../../server/call-lane.js';
 import { MAX_BODY_LIMIT_BYTES } from '../../config/schema.js';
 import type { Runtime } from '../../server/runtime.js';
 import { listenedUris } from '../listened-resources.js';
@@ -118,7 +120,15 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics, lim
       },
       onsessionclosed: (id) => id !== undefined && sessions.remove(id),
     });
+    const lane = new CallLane({
+      runtime,
+      transport: 'http-stream',
+      session: () => (server.isConnected() && server.server.getClientVersion() !== undefined ? server : undefined),
+      pass: (message, extra) => transport.onmessage?.(message as JSONRPCMessage, extra),
+    });
+    transport.intercept = (message, extra) => lane.take(message, extra);
     transport.onclose = () => {
+      lane.closeAll();
       if (transport.sessionId) sessions.remove(transport.sessionId);
       eventStore.dispose();
       void server.close().catch(() => undefined);

@@ -5,8 +5,8 @@ import { connectClient, startHttpServer, type HttpServer } from './helpers/http-
 import { newClient, startStdioServerWithModules, textOf, type ModulesServer } from './helpers/stdio-server.js';
 import { waitFor } from './helpers/wait.js';
 
-// Over stdio, plain tools/call requests of a 2025 session are answered past the SDK's dispatch
-// (src/transports/stdio-call-lane.ts); a 2025 session over Streamable HTTP goes through the SDK's.
+// Plain tools/call requests of a 2025 session over stdio or Streamable HTTP are answered past the
+// SDK's dispatch (src/server/call-lane.ts); a 2025 session over legacy SSE goes through the SDK's.
 // Every answer must be the same.
 const MODULES: Record<string, string> = {
   'shapes.mjs': `
@@ -64,22 +64,29 @@ function loggingClient(): { client: Client; logs: string[] } {
   return { client, logs };
 }
 
-describe('stdio plain tool calls answer exactly as the SDK dispatch does', () => {
+describe('plain tool calls answer exactly as the SDK dispatch does', () => {
   const viaStdio = loggingClient();
-  const viaHttp = loggingClient();
-  const overHttp = viaHttp.client;
+  const viaStream = loggingClient();
+  const viaSse = loggingClient();
   let stdio: ModulesServer;
-  let http: HttpServer;
+  let stream: HttpServer;
+  let sse: HttpServer;
 
   before(async () => {
-    stdio = await startStdioServerWithModules({ era: 'legacy', modules: MODULES, client: viaStdio.client });
-    http = await startHttpServer({ transport: 'http-stream', modules: MODULES });
-    await connectClient(http, 'legacy', { client: overHttp });
+    [stdio, stream, sse] = await Promise.all([
+      startStdioServerWithModules({ era: 'legacy', modules: MODULES, client: viaStdio.client }),
+      startHttpServer({ transport: 'http-stream', modules: MODULES }),
+      startHttpServer({ transport: 'sse', modules: MODULES }),
+    ]);
+    await connectClient(stream, 'legacy', { client: viaStream.client });
+    await connectClient(sse, 'sse', { client: viaSse.client });
   });
   after(async () => {
-    await overHttp?.close().catch(() => undefined);
+    await viaStream.client.close().catch(() => undefined);
+    await viaSse.client.close().catch(() => undefined);
     await stdio?.close();
-    await http?.stop();
+    await stream?.stop();
+    await sse?.stop();
   });
 
   const CALLS: Array<[string, Record<string, unknown>]> = [
@@ -98,41 +105,48 @@ describe('stdio plain tool calls answer exactly as the SDK dispatch does', () =>
 
   it('gives the same result or error for every kind of answer', async () => {
     for (const [name, args] of CALLS) {
-      const viaStdio = await outcome(stdio.client.callTool({ name, arguments: args }));
-      const viaHttp = await outcome(overHttp.callTool({ name, arguments: args }));
-      assert.deepEqual(viaStdio, viaHttp, `${name}(${JSON.stringify(args)})`);
+      const reference = await outcome(viaSse.client.callTool({ name, arguments: args }));
+      assert.deepEqual(await outcome(viaStdio.client.callTool({ name, arguments: args })), reference, `stdio: ${name}(${JSON.stringify(args)})`);
+      assert.deepEqual(await outcome(viaStream.client.callTool({ name, arguments: args })), reference, `http-stream: ${name}(${JSON.stringify(args)})`);
     }
-    assert.equal(textOf(((await outcome(stdio.client.callTool({ name: 'say', arguments: { name: 'Ada' } }))) as { result: unknown }).result), 'hi Ada');
+    assert.equal(textOf(((await outcome(viaStream.client.callTool({ name: 'say', arguments: { name: 'Ada' } }))) as { result: unknown }).result), 'hi Ada');
   });
 
   it('sends progress, and log messages at or above the level the client set', async () => {
-    for (const { client, logs } of [viaStdio, viaHttp]) {
+    for (const [via, { client, logs }] of Object.entries({ stdio: viaStdio, 'http-stream': viaStream, sse: viaSse })) {
       await client.setLoggingLevel('warning');
       const progress: number[] = [];
       const result = await client.callTool({ name: 'steps', arguments: {} }, { onprogress: (p) => progress.push(p.progress) });
       assert.equal(textOf(result), 'stepped');
-      assert.deepEqual(progress, [1, 2]);
-      await waitFor(() => logs.some((line) => line.includes('a warning line')), 'the warning to reach the client', { attempts: 100, intervalMs: 20 });
-      assert.ok(!logs.some((line) => line.includes('an info line')), `below the client's level: ${logs.join(' | ')}`);
+      assert.deepEqual(progress, [1, 2], via);
+      await waitFor(() => logs.some((line) => line.includes('a warning line')), `the warning to reach the client over ${via}`, { attempts: 100, intervalMs: 20 });
+      assert.ok(!logs.some((line) => line.includes('an info line')), `below the client's level, over ${via}: ${logs.join(' | ')}`);
     }
   });
 
   it('aborts a cancelled call and leaves it unanswered, then serves the next one', async () => {
-    const cancel = new AbortController();
-    const call = stdio.client.callTool({ name: 'wait_abort', arguments: {} }, { signal: cancel.signal });
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    cancel.abort('changed my mind');
-    await assert.rejects(call);
-    await waitFor(() => /saw abort: changed my mind/.test(stdio.stderr()), 'the tool to see the abort', { attempts: 200, intervalMs: 25 });
-    assert.equal(textOf(await stdio.client.callTool({ name: 'say', arguments: { name: 'again' } })), 'hi again');
+    for (const [client, stderr] of [
+      [viaStdio.client, () => stdio.stderr()],
+      [viaStream.client, () => stream.stderr()],
+    ] as const) {
+      const cancel = new AbortController();
+      const call = client.callTool({ name: 'wait_abort', arguments: {} }, { signal: cancel.signal });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      cancel.abort('changed my mind');
+      await assert.rejects(call);
+      await waitFor(() => /saw abort: changed my mind/.test(stderr()), 'the tool to see the abort', { attempts: 200, intervalMs: 25 });
+      assert.equal(textOf(await client.callTool({ name: 'say', arguments: { name: 'again' } })), 'hi again');
+    }
   });
 
   it('hands a tool that asks for input to the SDK, which asks the client', async () => {
-    const first = textOf(await stdio.client.callTool({ name: 'ask_once', arguments: {} }));
-    const runsBefore = Number(first.replace('runs=', ''));
-    // the first ask re-ran the first round in the SDK (3 runs); from then on the tool is the SDK's (2 runs per call)
-    assert.equal(runsBefore, 3);
-    assert.equal(textOf(await stdio.client.callTool({ name: 'ask_once', arguments: {} })), `runs=${runsBefore + 2}`);
-    assert.equal(textOf(await overHttp.callTool({ name: 'ask_once', arguments: {} })), 'runs=2');
+    for (const client of [viaStdio.client, viaStream.client]) {
+      const first = textOf(await client.callTool({ name: 'ask_once', arguments: {} }));
+      const runsBefore = Number(first.replace('runs=', ''));
+      // the first ask re-ran the first round in the SDK (3 runs); from then on the tool is the SDK's (2 runs per call)
+      assert.equal(runsBefore, 3);
+      assert.equal(textOf(await client.callTool({ name: 'ask_once', arguments: {} })), `runs=${runsBefore + 2}`);
+    }
+    assert.equal(textOf(await viaSse.client.callTool({ name: 'ask_once', arguments: {} })), 'runs=2');
   });
 });

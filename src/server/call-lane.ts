@@ -4,42 +4,43 @@ import {
   specTypeSchemas,
   type CallToolResult,
   type JSONRPCMessage,
-  type LoggingLevel,
   type McpServer,
+  type MessageExtraInfo,
   type Notification,
   type RequestId,
   type ServerContext,
 } from '@modelcontextprotocol/server';
 import type { LoadedTool } from '../modules/normalize.js';
-import { CallCancellation } from '../server/cancellation.js';
-import { cancelledRequest, isPlainTextResult, plainToolCall, type PlainToolCall } from '../server/plain-tool-call.js';
-import type { Runtime } from '../server/runtime.js';
-import { onConnection } from '../server/shared-definitions.js';
-import { afterAnswerGap } from '../server/answer-gap.js';
-import { runTool } from '../server/tool-call.js';
-import type { RequestLimit } from './request-limit.js';
+import type { RequestLimit } from '../transports/request-limit.js';
+import { CallCancellation } from './cancellation.js';
+import { cancelledRequest, isPlainTextResult, plainToolCall, type PlainToolCall } from './plain-tool-call.js';
+import type { Runtime } from './runtime.js';
+import { runTool } from './tool-call.js';
 
-export interface StdioCallLaneOptions {
+export interface CallLaneOptions {
   runtime: Runtime;
+  /** The transport's label in the request metrics. */
+  transport: string;
   /** The connection's server once a 2025-era client has initialized it; undefined before that and on the 2026 era. */
   session(): McpServer | undefined;
-  /** Writes a message to the client. */
-  send(message: JSONRPCMessage): Promise<void>;
   /** Serves a message the usual way, through the SDK. */
-  pass(message: unknown): void;
-  limit: RequestLimit | undefined;
+  pass(message: unknown, extra: MessageExtraInfo | undefined): void;
+  /** The transport's own concurrency limit, when it has one that the lane's calls count against. */
+  limit?: RequestLimit | undefined;
 }
 
 interface LaneCall {
-  /** When the call last sent progress (performance.now()): the answer keeps a gap after it. */
-  progressAt: number | undefined;
   cancellation: CallCancellation;
   signal: AbortSignal | undefined;
   release: (() => void) | undefined;
 }
 
+/** Tools that asked for input once: the lane leaves their calls to the SDK from then on. */
+const asksForInput = new WeakSet<object>();
+
 /**
- * Answers the stdio connection's plain `tools/call` requests without the SDK's request dispatch,
+ * Answers the plain `tools/call` requests of a 2025-era connection (stdio, or a Streamable HTTP
+ * session) without the SDK's request dispatch,
  * which costs more than a short tool takes to run (a request context, an abort signal, the request
  * and result validated against the wire schemas). A call qualifies only when the SDK would have
  * nothing else to do for it: a 2025-era session, no task, no request state, a local tool without an
@@ -50,29 +51,31 @@ interface LaneCall {
  * first round again there (a round before an ask must be repeatable anyway, as the protocol re-enters
  * the tool with the answers), and the lane leaves that tool to the SDK from then on.
  */
-export class StdioCallLane {
+export class CallLane {
   private readonly calls = new Map<RequestId, LaneCall>();
-  private readonly asking = new WeakSet<object>();
 
-  constructor(private readonly options: StdioCallLaneOptions) {}
+  constructor(private readonly options: CallLaneOptions) {}
 
-  /** Serves `message` when the lane can; true when it did (the message then goes no further). */
-  take(message: unknown): boolean {
+  /**
+   * Serves `message` when the lane can; true when it did (the message then goes no further). `extra`:
+   * what the transport would have given the SDK with it.
+   */
+  take(message: unknown, extra?: MessageExtraInfo): boolean {
     const cancelled = cancelledRequest(message);
     if (cancelled) return this.cancel(cancelled.id, cancelled.reason);
     const call = plainToolCall(message);
     if (!call || this.calls.has(call.id)) return false;
     const server = this.options.session();
     const tool = server && this.options.runtime.registry().tools.get(call.name);
-    if (!server || !tool || tool.forward || tool.outputSchema || tool.def.execution || this.asking.has(tool.def)) return false;
+    if (!server || !tool || tool.forward || tool.outputSchema || tool.def.execution || asksForInput.has(tool.def)) return false;
     const checked = tool.inputSchema['~standard'].validate(call.arguments ?? {});
     if (checked instanceof Promise || checked.issues) return false; // the SDK answers an invalid call, in its own words
     const { limit } = this.options;
     const release = limit?.tryBegin();
     if (limit && !release) return false; // the usual path refuses it
-    const entry: LaneCall = { progressAt: undefined, cancellation: new CallCancellation(), signal: undefined, release };
+    const entry: LaneCall = { cancellation: new CallCancellation(), signal: undefined, release };
     this.calls.set(call.id, entry);
-    void this.run(server, tool, call, checked.value, entry, message);
+    void this.run(server, tool, call, checked.value, entry, message, extra);
     return true;
   }
 
@@ -81,19 +84,19 @@ export class StdioCallLane {
     for (const id of [...this.calls.keys()]) this.cancel(id, new Error('Connection closed'));
   }
 
-  private async run(server: McpServer, tool: LoadedTool, call: PlainToolCall, args: unknown, entry: LaneCall, message: unknown): Promise<void> {
+  private async run(server: McpServer, tool: LoadedTool, call: PlainToolCall, args: unknown, entry: LaneCall, message: unknown, extra: MessageExtraInfo | undefined): Promise<void> {
     const capabilities = () => server.server.getClientCapabilities() as Record<string, unknown> | undefined;
-    const result = await runTool(this.options.runtime, tool, args, this.context(server, call, entry), capabilities, entry.cancellation);
+    const result = await runTool(this.options.runtime, tool, args, this.context(server, call, entry, extra), capabilities, entry.cancellation);
     if (entry.cancellation.aborted) return;
     this.end(call.id, entry);
     if (isInputRequiredResult(result)) {
-      this.asking.add(tool.def);
-      return this.options.pass(message);
+      asksForInput.add(tool.def);
+      return this.options.pass(message, extra);
     }
     const answer = toAnswer(server, call.id, result);
-    if (entry.progressAt !== undefined) await afterAnswerGap(entry.progressAt);
     this.count('error' in answer ? 'error' : 'ok');
-    await this.options.send(answer).catch(() => undefined); // the connection is gone: its close is handled elsewhere
+    // written where the SDK writes its answers (keepAnswerGaps applies); a failure means the connection is gone, and its close is handled elsewhere
+    await server.server.transport?.send(answer).catch(() => undefined);
   }
 
   private cancel(id: RequestId, reason: unknown): boolean {
@@ -111,29 +114,36 @@ export class StdioCallLane {
   }
 
   private count(outcome: 'ok' | 'error' | 'cancelled'): void {
-    this.options.runtime.metrics.requests.inc({ method: 'tools/call', transport: 'stdio', outcome });
+    this.options.runtime.metrics.requests.inc({ method: 'tools/call', transport: this.options.transport, outcome });
   }
 
-  /** The request context the SDK would have built for this call on a 2025-era stdio connection. */
-  private context(server: McpServer, call: PlainToolCall, entry: LaneCall): ServerContext {
-    const notify = (notification: Notification) => {
-      if (notification.method === 'notifications/progress') entry.progressAt = performance.now();
-      return server.server.notification(notification, { relatedRequestId: call.id });
-    };
-    const mcpReq = {
-      id: call.id,
-      method: 'tools/call',
-      _meta: call.meta,
-      get signal(): AbortSignal {
-        return (entry.signal ??= entry.cancellation.toSignal());
+  /**
+   * The request context the SDK would have built for this call (its own buildContext over the base
+   * its dispatch makes), with an abort signal made only if the tool reads it.
+   */
+  private context(server: McpServer, call: PlainToolCall, entry: LaneCall, extra: MessageExtraInfo | undefined): ServerContext {
+    const notify = (notification: Notification) => server.server.notification(notification, { relatedRequestId: call.id });
+    const base = {
+      sessionId: server.server.transport?.sessionId,
+      mcpReq: {
+        id: call.id,
+        method: 'tools/call',
+        _meta: call.meta,
+        requestState: () => undefined,
+        notify,
+        send: () => Promise.reject(new Error('a request to the client from a call served past the SDK dispatch (mcp-server bug: such calls go through the SDK)')),
       },
-      requestState: () => undefined,
-      notify,
-      log: (level: LoggingLevel, data: unknown, logger?: string) => server.server.sendLoggingMessage({ level, data, ...(logger === undefined ? {} : { logger }) }),
-      send: () => Promise.reject(new Error('a request to the client from a stdio fast-path call (mcp-server bug: such calls go through the SDK)')),
+      http: extra?.authInfo ? { authInfo: extra.authInfo } : undefined,
     };
-    return onConnection({ sessionId: undefined, mcpReq, http: undefined } as unknown as ServerContext, server);
+    const context = (server.server as unknown as SdkServerInternals).buildContext(base, extra);
+    Object.defineProperty(context.mcpReq, 'signal', { get: () => (entry.signal ??= entry.cancellation.toSignal()), enumerable: true });
+    return context;
   }
+}
+
+/** The SDK Server's request context builder (@modelcontextprotocol/server 2.4.0; stampConnection wraps it too). */
+interface SdkServerInternals {
+  buildContext(base: object, extra: MessageExtraInfo | undefined): ServerContext;
 }
 
 /** The response to a call, its result checked and projected as the SDK's tools/call does. */

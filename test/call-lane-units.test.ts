@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
+import { parseJSONRPCMessage } from '@modelcontextprotocol/server';
 import { CallCancellation } from '../src/server/cancellation.js';
 import { cancelledRequest, isPlainTextResult, plainToolCall } from '../src/server/plain-tool-call.js';
 import { JsonLinesTransport } from '../src/transports/json-lines-transport.js';
 
-/** The pieces of the stdio fast path for tools/call, in-process. */
+/** The pieces of the fast path for tools/call (src/server/call-lane.ts) and of the stdio JSON-lines transport, in-process. */
 describe('which tools/call requests are plain', () => {
   const call = (params: unknown, extra: Record<string, unknown> = {}) => ({ jsonrpc: '2.0', id: 7, method: 'tools/call', params, ...extra });
 
@@ -13,6 +14,23 @@ describe('which tools/call requests are plain', () => {
     assert.deepEqual(plainToolCall(call({ name: 'echo', arguments: { text: 'hi' } })), { id: 7, name: 'echo', arguments: { text: 'hi' }, meta: undefined });
     assert.deepEqual(plainToolCall(call({ name: 'echo' })), { id: 7, name: 'echo', arguments: undefined, meta: undefined });
     assert.deepEqual(plainToolCall(call({ name: 'echo', _meta: { progressToken: 'p' } }))?.meta, { progressToken: 'p' });
+  });
+
+  it("takes only what the SDK's JSON-RPC schema takes (the HTTP session then skips that parse)", () => {
+    const accepted = [
+      call({ name: 'echo', arguments: { text: 'hi', nested: { list: [1, null] } } }),
+      call({ name: 'echo', _meta: { progressToken: 0 } }),
+      call({ name: 'echo' }, { id: 'an-id' }),
+      call({ name: '' }, { id: Number.MAX_SAFE_INTEGER }),
+    ];
+    for (const message of accepted) {
+      assert.ok(plainToolCall(message), JSON.stringify(message));
+      assert.doesNotThrow(() => parseJSONRPCMessage(message), JSON.stringify(message));
+    }
+    for (const message of [call({ name: 'echo' }, { id: 1.5 }), call({ name: 'echo', _meta: { progressToken: 0.5 } }), call({ name: 'echo' }, { id: 2 ** 60 })]) {
+      assert.throws(() => parseJSONRPCMessage(message), JSON.stringify(message));
+      assert.equal(plainToolCall(message), undefined, JSON.stringify(message));
+    }
   });
 
   it('leaves everything else to the SDK', () => {
