@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
-import { parseJSONRPCMessage } from '@modelcontextprotocol/server';
+import { InMemoryTransport, McpServer, parseJSONRPCMessage, type JSONRPCMessage } from '@modelcontextprotocol/server';
+import { keepAnswerGaps } from '../src/server/answer-gap.js';
 import { CallCancellation } from '../src/server/cancellation.js';
 import { cancelledRequest, isPlainTextResult, plainToolCall } from '../src/server/plain-tool-call.js';
 import { JsonLinesTransport } from '../src/transports/json-lines-transport.js';
@@ -138,5 +139,25 @@ describe('JSON lines over a pair of streams', () => {
     await transport.close();
     assert.equal(closed, 1);
     await assert.rejects(transport.send({ jsonrpc: '2.0', id: 2, result: {} }), /closed/);
+  });
+});
+
+describe('the gap between progress and an answer', () => {
+  it('holds back the answer of a request that just sent progress, and only that one', async () => {
+    const server = new McpServer({ name: 'gap', version: '0' });
+    keepAnswerGaps(server);
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const received: string[] = [];
+    clientSide.onmessage = (message: JSONRPCMessage) => void received.push('method' in message ? `${message.method}` : `answer ${String((message as { id: unknown }).id)}`);
+    await clientSide.start();
+    await server.connect(serverSide);
+    const answer = (id: number): JSONRPCMessage => ({ jsonrpc: '2.0', id, result: {} });
+    await Promise.all([
+      serverSide.send({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 't', progress: 1 } }, { relatedRequestId: 1 }),
+      serverSide.send(answer(1)),
+      serverSide.send(answer(2)),
+    ]);
+    await server.close();
+    assert.deepEqual(received, ['notifications/progress', 'answer 2', 'answer 1']);
   });
 });

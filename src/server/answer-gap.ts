@@ -28,22 +28,25 @@ export function keepAnswerGaps(server: McpServer): void {
 }
 
 function gapAnswers(wire: Transport): void {
-  const progressAt = new Map<RequestId, number>();
-  const send = wire.send.bind(wire);
-  wire.send = async (message: JSONRPCMessage, options) => {
+  let progressAt: Map<RequestId, number> | undefined; // made on the first progress: most connections never send any
+  /** The wait before `message` may go out, if it must wait. */
+  const gapBefore = (message: JSONRPCMessage, relatedRequestId: RequestId | undefined): Promise<void> | undefined => {
     if ('method' in message) {
-      if (message.method === 'notifications/progress' && options?.relatedRequestId !== undefined) {
-        if (progressAt.size >= PRUNE_AT) forgetPast(progressAt);
-        progressAt.set(options.relatedRequestId, performance.now());
-      }
-    } else if (progressAt.size > 0 && 'id' in message && message.id !== undefined) {
-      const sentAt = progressAt.get(message.id);
-      if (sentAt !== undefined) {
-        progressAt.delete(message.id);
-        await afterAnswerGap(sentAt);
-      }
+      if (message.method !== 'notifications/progress' || relatedRequestId === undefined) return undefined;
+      progressAt ??= new Map();
+      if (progressAt.size >= PRUNE_AT) forgetPast(progressAt);
+      progressAt.set(relatedRequestId, performance.now());
+      return undefined;
     }
-    return send(message, options);
+    const sentAt = progressAt?.size && 'id' in message && message.id !== undefined ? progressAt.get(message.id) : undefined;
+    if (sentAt === undefined) return undefined;
+    progressAt!.delete((message as { id: RequestId }).id);
+    return afterAnswerGap(sentAt);
+  };
+  const send = wire.send.bind(wire);
+  wire.send = (message, options) => {
+    const wait = gapBefore(message, options?.relatedRequestId);
+    return wait ? wait.then(() => send(message, options)) : send(message, options);
   };
 }
 
