@@ -14,11 +14,7 @@ export async function afterAnswerGap(sentAt: number): Promise<void> {
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
 }
 
-/**
- * Makes every transport `server` connects to keep the gap: an answer to a request that has sent
- * progress waits until ANSWER_GAP_MS after the last one, whoever answers it (the SDK's dispatch or
- * a fast path sending through the same transport).
- */
+/** Makes every transport `server` connects to keep the gap (see gapAnswers). */
 export function keepAnswerGaps(server: McpServer): void {
   const connect = server.connect.bind(server);
   server.connect = (wire: Transport) => {
@@ -27,7 +23,12 @@ export function keepAnswerGaps(server: McpServer): void {
   };
 }
 
-function gapAnswers(wire: Transport): void {
+/**
+ * Makes `wire` keep the gap: an answer to a request that has sent progress waits until
+ * ANSWER_GAP_MS after the last one, whoever answers it (the SDK's dispatch, or a fast path sending
+ * through the same transport).
+ */
+export function gapAnswers(wire: Transport): void {
   let progressAt: Map<RequestId, number> | undefined; // made on the first progress: most connections never send any
   /** The wait before `message` may go out, if it must wait. */
   const gapBefore = (message: JSONRPCMessage, relatedRequestId: RequestId | undefined): Promise<void> | undefined => {

@@ -116,8 +116,8 @@ export function stampConnection(server: McpServer): void {
   };
 }
 
-/** Marks a request context as one of `server`'s. */
-function onConnection<T extends object>(context: T, server: McpServer): T {
+/** Marks a request context as one of `server`'s (also one made without the SDK's dispatch). */
+export function onConnection<T extends object>(context: T, server: McpServer): T {
   (context as Record<symbol, unknown>)[CONNECTION] = server;
   return context;
 }

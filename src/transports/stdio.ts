@@ -3,6 +3,7 @@ import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { pipeline, Writable } from 'node:stream';
 import type { Logger } from '../observability/logger.js';
 import { createLiveMcpServer } from '../server/build-server.js';
+import { gapAnswers } from '../server/answer-gap.js';
 import { CallLane } from '../server/call-lane.js';
 import type { Runtime } from '../server/runtime.js';
 import { JsonLinesTransport } from './json-lines-transport.js';
@@ -45,6 +46,7 @@ export async function serveOverStdio(runtime: Runtime, onEnd: (reason: string) =
   const limit = maxConcurrentRequests > 0 ? new RequestLimit(maxConcurrentRequests) : undefined;
   if (limit) runtime.metrics.countInFlight(() => limit.size);
   const transport = limit ? limitRequests(wire, limit, (request) => log.warn({ id: request.id, method: request.method }, 'request refused: transport.maxConcurrentRequests reached')) : wire;
+  gapAnswers(transport); // the lane's answers and the SDK's both pass here
   let session: McpServer | undefined;
   const handle = serveStdio(
     ({ era }) => {
@@ -58,6 +60,8 @@ export async function serveOverStdio(runtime: Runtime, onEnd: (reason: string) =
     runtime,
     transport: 'stdio',
     session: () => (session?.isConnected() && session.server.getClientVersion() !== undefined ? session : undefined),
+    // past the SDK's stdio entry, whose send checks each answer against two schemas to track what it delivered
+    send: (message) => transport.send(message),
     pass: (message) => wire.deliver(message),
     limit,
   });
