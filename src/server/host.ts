@@ -70,11 +70,12 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
   const { log } = logger;
   // a stray error from module code is survived; any other ends the server (once it is up) with exit 1
   const unexpectedError = serveOver ? undefined : new Promise<void>((resolve) => installModuleFaults({ log, onFatal: () => resolve() }));
-  if (!serveOver) await prepareTransport(loaded.config, log);
+  // under stdio the move of fd 1 starts now; what could write to fd 1 waits for it below
+  const transportPrepared = serveOver ? undefined : prepareTransport(loaded.config, log);
   for (const warning of startWarnings(loaded.config)) log.warn(warning);
   // process_* and nodejs_* collectors are once per process: not for a server inside someone else's
   const metrics = createMetrics({ processMetrics: !serveOver });
-  // upstreams start first: their processes come up while storage opens and modules load
+  // upstreams start before storage opens: their processes come up while storage opens and modules load
   let refreshUpstreams = (): void => undefined;
   const events = createEventBus(log);
   const upstreams = new Upstreams({
@@ -83,7 +84,6 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
     onChange: () => refreshUpstreams(),
     onResourceUpdated: (uri) => events.publish({ kind: 'resource_updated', uri }),
   });
-  upstreams.apply(loaded.config.upstreams);
   upstreams.metrics.registerIn(metrics.registry);
   const cache = new ModuleFileCache();
   const workers = new WorkerIsolation(loaded.config, log);
@@ -134,6 +134,9 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
   let end = (reason: string) => void (endedEarly ??= reason);
   try {
     if (!serveOver && config.transport.type === 'stdio') transport = await startTransport(runtime, (reason) => end(reason));
+    // module code, upstream processes and native engines could write to fd 1: not before it is moved
+    await transportPrepared;
+    upstreams.apply(loaded.config.upstreams);
     storage = instrumentStorage(await openStorage(loaded.config.storage, log, { waitForLock: true }), metrics);
     // the first snapshot serves the upstreams that came up in time (each within its timeoutSeconds)
     await upstreams.firstAttempts(firstAttemptBound(loaded.config));

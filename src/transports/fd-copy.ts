@@ -109,14 +109,21 @@ function reopen(fd: number): number | undefined {
   return undefined;
 }
 
+/**
+ * A stream writing to `fd`, of the kind Node makes for stdout on that file. Destroying it never
+ * closes fds 0-2 (libuv leaves stdio descriptors open), but does release a socket's or pipe's hold
+ * on the event loop, which must happen before such an fd is closed and its number reused.
+ */
+export function writerOnFd(fd: number): Writable {
+  if (isatty(fd)) return new WriteStream(fd);
+  const stat = fstatSync(fd);
+  if (stat.isFIFO() || stat.isSocket()) return new Socket({ fd, readable: false, writable: true });
+  return createWriteStream('', { fd, autoClose: false });
+}
+
 function reopenedCopy(fd: number): FdCopy {
   return {
-    writable: () => {
-      if (isatty(fd)) return new WriteStream(fd);
-      const stat = fstatSync(fd);
-      if (stat.isFIFO() || stat.isSocket()) return new Socket({ fd, readable: false, writable: true });
-      return createWriteStream('', { fd, autoClose: false });
-    },
+    writable: () => writerOnFd(fd),
     makeBlocking: () => undefined, // a reopened file starts blocking
     close: () => closeSync(fd),
   };

@@ -13,12 +13,14 @@ export interface TransportHandle {
 }
 
 /**
- * Work a transport needs done before modules load or storage opens: under stdio, nothing but the
- * protocol may reach stdout (and fd 1 is moved, which must happen before other files are opened).
+ * Work a transport needs done before modules load, storage opens or child processes start: under
+ * stdio, nothing but the protocol may reach stdout (fd 1 is moved, which must start before other
+ * files are opened). Resolves once that is done; the stdio transport itself may start before.
  */
-export async function prepareTransport(config: Config, log: Logger): Promise<void> {
-  if (config.transport.type === 'stdio') await claimStdout(log);
-  else cancelStdoutMove();
+export function prepareTransport(config: Config, log: Logger): Promise<void> {
+  if (config.transport.type === 'stdio') return claimStdout(log).moved;
+  cancelStdoutMove();
+  return Promise.resolve();
 }
 
 /** Starts the configured transport. `onEnd` is called with the reason when the transport ends by itself. */

@@ -11,7 +11,7 @@ import { limitRequests } from './limited-transport.js';
 import { followListens } from './listened-resources.js';
 import { MessageSizeGuard, type OversizedMessage } from './message-size-guard.js';
 import { RequestLimit } from './request-limit.js';
-import { moveProtocolOffFd1 } from './stdout-redirect.js';
+import { moveProtocolOffFd1, type ProtocolStdout } from './stdout-redirect.js';
 
 export interface StdioHandle {
   close(): Promise<void>;
@@ -25,7 +25,7 @@ export interface StdioHandle {
  */
 export async function serveOverStdio(runtime: Runtime, onEnd: (reason: string) => void): Promise<StdioHandle> {
   const { log } = runtime;
-  const out = await claimStdout(log);
+  const out = claimStdout(log).writable;
   let failure: string | undefined;
   let stdinEnded = false;
   process.stdin.once('end', () => (stdinEnded = true));
@@ -131,18 +131,19 @@ function untilReady(runtime: Runtime, serve: (message: unknown) => void): (messa
   };
 }
 
-let claimed: Promise<Writable> | undefined;
+let claimed: ProtocolStdout | undefined;
 
 /**
- * Takes stdout for protocol messages: resolves with the only writer that reaches the client's
- * stdout. process.stdout.write (console.log) goes to the log, and fd 1 itself is moved to stderr
- * where the platform allows it. Call it before loading modules or opening storage. Idempotent.
+ * Takes stdout for protocol messages: returns the only writer that reaches the client's stdout.
+ * process.stdout.write (console.log) goes to the log from now on, and fd 1 itself is moved to
+ * stderr where the platform allows it (`moved`; see moveProtocolOffFd1). Call it before opening
+ * files; start nothing that could write to fd 1 before `moved` resolves. Idempotent.
  */
-export function claimStdout(log: Logger): Promise<Writable> {
-  return (claimed ??= (async () => {
+export function claimStdout(log: Logger): ProtocolStdout {
+  return (claimed ??= (() => {
     const write = process.stdout.write.bind(process.stdout);
     redirectStrayStdout(log);
-    return (await moveProtocolOffFd1(log)) ?? writerVia(write);
+    return moveProtocolOffFd1(log) ?? { writable: writerVia(write), moved: Promise.resolve() };
   })());
 }
 

@@ -1,7 +1,8 @@
 import { closeSync, fstatSync, openSync, type Stats } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Logger } from '../observability/logger.js';
-import { FdCopier, type FdCopy } from './fd-copy.js';
+import { FdCopier, writerOnFd, type FdCopy } from './fd-copy.js';
+import { HandoverWritable } from './handover-writable.js';
 
 /** fd 1's stand-in stays open for the life of the process (a socket copy must not be collected). */
 const keptOpen: FdCopy[] = [];
@@ -29,15 +30,27 @@ export function cancelStdoutMove(): void {
   prepared = undefined;
 }
 
+/** Where protocol messages go while fd 1 is moved off the protocol. */
+export interface ProtocolStdout {
+  /** Writes protocol messages to the client's stdout: through fd 1 until the move, then through the copy. */
+  readonly writable: Writable;
+  /** Resolves once fd 1 no longer reaches the client's stdout (or, after a warning, when that was given up). */
+  readonly moved: Promise<void>;
+}
+
 /**
  * Moves the MCP protocol off fd 1, so that nothing but the protocol can reach the client's stdout:
  * the protocol gets a new fd onto the original stdout, and fd 1 becomes a copy of stderr (the log
  * stream), so `fs.writeSync(1, ...)`, a native module's printf and child processes with inherited
- * stdio all end up on stderr. Resolves with the protocol's writer, or undefined (after a warning)
- * when the move is not possible here; the protocol then stays on fd 1.
- * Run it before anything else opens files: a closed fd 1 goes to the next descriptor opened.
+ * stdio all end up on stderr. Returns undefined (after a warning) when the move is not possible
+ * here; the protocol then stays on fd 1.
+ * The protocol's writer can be used at once: until the copy of stdout is ready (a socket's comes
+ * from a helper process), messages go through fd 1, and the writer hands over to the copy between
+ * two messages, nothing reordered or lost. Nothing that could write to fd 1 itself (module code,
+ * child processes, native engines) may run before `moved` resolves, and nothing else may open
+ * files before this is called: a closed fd 1 goes to the next descriptor opened.
  */
-export async function moveProtocolOffFd1(log: Logger): Promise<Writable | undefined> {
+export function moveProtocolOffFd1(log: Logger): ProtocolStdout | undefined {
   if (process.platform === 'win32') return undefined;
   const stderr = statOrUndefined(2);
   if (!statOrUndefined(0) || !statOrUndefined(1) || !stderr) {
@@ -46,20 +59,21 @@ export async function moveProtocolOffFd1(log: Logger): Promise<Writable | undefi
   }
   const copier = prepared ?? new FdCopier([1, 2]);
   prepared = undefined;
-  try {
+  const writable = new HandoverWritable(() => writerOnFd(1));
+  const moved = (async () => {
     let protocol: FdCopy;
     try {
       protocol = await copier.copy(1);
     } catch (error) {
       log.warn({ err: error }, 'could not open a second descriptor onto stdout; the protocol stays on fd 1, where fs.writeSync(1) and child processes with inherited stdio can reach it');
-      return undefined;
+      return;
     }
+    const onFd1 = await writable.handOver(protocol.writable());
+    onFd1?.destroy(); // nothing of it is in flight; destroying it lets go of fd 1 without closing it
     closeSync(1);
     await placeStderrAtFd1(copier, stderr, log);
-    return protocol.writable();
-  } finally {
-    copier.close();
-  }
+  })().finally(() => copier.close());
+  return { writable, moved };
 }
 
 /** How long (and how many tries) fd 1 may take to become a copy of stderr. */
