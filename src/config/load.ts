@@ -50,7 +50,17 @@ export function loadConfig(options: LoadConfigOptions): ConfigResult {
 
   const config: Config = structuredClone(validated.config);
   resolvePaths(config, origins, cwd);
-  return { ok: true, config, sources: leafSources(config, origins), warnings: sortProblems(warnings), ...configFile };
+  // where each value came from is asked for by --print-config, /admin and a reload, not by a start
+  let sources: Record<string, ValueSource> | undefined;
+  return {
+    ok: true,
+    config,
+    get sources() {
+      return (sources ??= leafSources(config, origins));
+    },
+    warnings: sortProblems(warnings),
+    ...configFile,
+  };
 }
 
 function leafSources(config: Config, origins: Origins): Record<string, ValueSource> {
