@@ -6,6 +6,7 @@ import { keepAnswerGaps } from '../src/server/answer-gap.js';
 import { CallCancellation } from '../src/server/cancellation.js';
 import { cancelledRequest, isPlainTextResult, plainToolCall } from '../src/server/plain-tool-call.js';
 import { JsonLinesTransport } from '../src/transports/json-lines-transport.js';
+import { waitFor } from './helpers/wait.js';
 
 /** The pieces of the fast path for tools/call (src/server/call-lane.ts) and of the stdio JSON-lines transport, in-process. */
 describe('which tools/call requests are plain', () => {
@@ -139,6 +140,36 @@ describe('JSON lines over a pair of streams', () => {
     await transport.close();
     assert.equal(closed, 1);
     await assert.rejects(transport.send({ jsonrpc: '2.0', id: 2, result: {} }), /closed/);
+  });
+});
+
+describe('JSON lines when the input ends before every answer', () => {
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('answers what was read first, then closes; a cancelled request owes nothing', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    const transport = new JsonLinesTransport(input, output, () => 60_000);
+    let closed = 0;
+    transport.onclose = () => closed++;
+    await transport.start();
+    input.end('{"jsonrpc":"2.0","id":1,"method":"ping"}\n{"jsonrpc":"2.0","id":2,"method":"ping"}\n{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":2}}\n');
+    await tick();
+    assert.equal(closed, 0, 'closed with an answer still owed');
+    await transport.send({ jsonrpc: '2.0', id: 1, result: {} });
+    await tick();
+    assert.equal(closed, 1);
+    assert.equal(output.read().toString(), '{"jsonrpc":"2.0","id":1,"result":{}}\n');
+  });
+
+  it('closes after the grace period when an answer never comes', async () => {
+    const input = new PassThrough();
+    const transport = new JsonLinesTransport(input, new PassThrough(), () => 20);
+    let closed = 0;
+    transport.onclose = () => closed++;
+    await transport.start();
+    input.end('{"jsonrpc":"2.0","id":1,"method":"ping"}\n');
+    await waitFor(() => closed === 1, 'the transport to close after its grace period', { attempts: 100, intervalMs: 10 });
   });
 });
 

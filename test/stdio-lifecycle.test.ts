@@ -55,6 +55,24 @@ export default { name: 'slow_to_load', description: 'Takes 2 s to import.', run:
     }
   });
 
+  it('answers every request it read before stdin closed, even one held until start-up finished, then exits 0', async () => {
+    const call = (id: number, name: string, args: Record<string, unknown>) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } });
+    const input = [INITIALIZE, INITIALIZED, call(2, 'kv_set', { key: 'k', value: 'v' }), call(3, 'kv_get', { key: 'k' }), { jsonrpc: '2.0', id: 4, method: 'tools/list' }];
+    const run = await runBinary(['--data-dir', path.join(root.dir, 'piped')], { input: input.map((message) => `${JSON.stringify(message)}\n`).join(''), timeoutMs: 30_000 });
+    assert.equal(run.code, 0, run.stderr);
+    const answers = new Map(
+      run.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { id: number; result?: unknown; error?: unknown })
+        .map((answer) => [answer.id, answer]),
+    );
+    assert.deepEqual([...answers.keys()].sort(), [1, 2, 3, 4]);
+    assert.equal(structured<{ value: string }>(answers.get(2)!.result).value, 'v'); // calls run concurrently: kv_get (3) may come first
+    assert.ok(answers.get(3)!.result, JSON.stringify(answers.get(3)));
+    assert.ok(((answers.get(4)!.result as { tools: unknown[] }).tools ?? []).length > 0);
+  });
+
   it('refuses a second process on the same data directory with a clear error', async () => {
     const dataDir = path.join(root.dir, 'locked');
     const owner = await startStdioServer({ era: 'legacy', args: ['--data-dir', dataDir] });

@@ -136,7 +136,7 @@ const transportSchema = z
         certFile: z.string().optional().describe('PEM certificate chain.'),
       })
       .prefault({}),
-    shutdownTimeoutSeconds: positiveSeconds.default(10).describe('On SIGTERM/SIGINT, how long in-flight calls may finish.'),
+    shutdownTimeoutSeconds: positiveSeconds.default(10).describe('On SIGTERM/SIGINT, or when stdin closes under stdio, how long in-flight calls may finish.'),
     maxConcurrentRequests: z
       .number()
       .int()

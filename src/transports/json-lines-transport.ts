@@ -1,4 +1,4 @@
-import { parseJSONRPCMessage, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/server';
+import { parseJSONRPCMessage, type JSONRPCMessage, type RequestId, type Transport } from '@modelcontextprotocol/server';
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 
@@ -14,6 +14,9 @@ export type MessageIntercept = (message: unknown) => boolean;
  * `drain`), with one difference: each line is parsed once and offered to `intercept` before the
  * SDK's schema check, so a fast path can answer it without paying for that check.
  * `input` must deliver whole lines (MessageSizeGuard does).
+ * When the input ends, requests read before it are still answered (a client may close the server's
+ * stdin right after its last request, as `printf ... | mcp-server` does): the transport closes once
+ * every one has its answer, or after `endGraceMs()` at the latest.
  */
 export class JsonLinesTransport implements Transport {
   onclose?: () => void;
@@ -24,10 +27,15 @@ export class JsonLinesTransport implements Transport {
   private closed = false;
   private pending = '';
   private readonly decoder = new StringDecoder('utf8');
+  /** Requests read and not yet answered (nor cancelled by the client). */
+  private readonly unanswered = new Set<RequestId>();
+  private inputEnded = false;
+  private endGrace: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly input: Readable,
     private readonly output: Writable,
+    private readonly endGraceMs: () => number = () => 0,
   ) {}
 
   async start(): Promise<void> {
@@ -44,6 +52,7 @@ export class JsonLinesTransport implements Transport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.endGrace);
     this.input.off('data', this.onData);
     this.input.off('error', this.onInputError);
     this.input.off('end', this.onInputEnd);
@@ -56,7 +65,11 @@ export class JsonLinesTransport implements Transport {
   }
 
   send(message: JSONRPCMessage): Promise<void> {
-    return this.write(`${JSON.stringify(message)}\n`);
+    const written = this.write(`${JSON.stringify(message)}\n`);
+    if (!('method' in message) && 'id' in message && message.id !== undefined && this.unanswered.delete(message.id) && this.inputEnded && this.unanswered.size === 0) {
+      void written.finally(() => this.close());
+    }
+    return written;
   }
 
   /** Writes one serialized line; resolves once the stream took it (after `drain` when it pushed back). */
@@ -99,6 +112,7 @@ export class JsonLinesTransport implements Transport {
     } catch {
       return; // as the SDK does: a line that is not JSON is skipped
     }
+    this.track(value);
     if (this.intercept?.(value)) return;
     this.deliver(value);
   }
@@ -112,10 +126,21 @@ export class JsonLinesTransport implements Transport {
     }
   }
 
+  /** Keeps count of the requests that still owe an answer. */
+  private track(value: unknown): void {
+    const message = value as { id?: unknown; method?: unknown; params?: { requestId?: unknown } } | null;
+    if (typeof message?.method !== 'string') return;
+    if (typeof message.id === 'string' || typeof message.id === 'number') this.unanswered.add(message.id);
+    else if (message.method === 'notifications/cancelled') this.unanswered.delete(message.params?.requestId as RequestId);
+  }
+
   private readonly onInputError = (error: Error): void => this.onerror?.(error);
 
   private readonly onInputEnd = (): void => {
-    this.close().catch(() => undefined);
+    if (this.inputEnded || this.closed) return;
+    this.inputEnded = true;
+    if (this.unanswered.size === 0) return void this.close().catch(() => undefined);
+    this.endGrace = setTimeout(() => this.close().catch(() => undefined), this.endGraceMs());
   };
 
   private readonly onOutputError = (error: Error): void => {

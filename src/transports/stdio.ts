@@ -35,7 +35,8 @@ export async function serveOverStdio(runtime: Runtime, onEnd: (reason: string) =
   const maxMessageBytes = () => runtime.config.transport.stdio.maxMessageBytes;
   const input = new MessageSizeGuard(maxMessageBytes, (message) => refuse(message));
   pipeline(process.stdin, input, () => undefined); // errors reach the transport through `input`
-  const wire = new JsonLinesTransport(input, out);
+  // requests read before stdin ends are still answered, for as long as a shutdown lets calls finish
+  const wire = new JsonLinesTransport(input, out, () => runtime.config.transport.shutdownTimeoutSeconds * 1000);
   // A socket copy of stdout sees the client close its end and closes without an error, which the
   // SDK's transport (it watches for errors only) would never notice: end the transport here.
   out.once('close', () => {
