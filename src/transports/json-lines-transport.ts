@@ -1,6 +1,7 @@
 import { parseJSONRPCMessage, type JSONRPCMessage, type RequestId, type Transport } from '@modelcontextprotocol/server';
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { cancelledRequest } from '../server/plain-tool-call.js';
 
 /**
  * Takes a parsed message before it is checked against the JSON-RPC schema; true when it was
@@ -128,10 +129,13 @@ export class JsonLinesTransport implements Transport {
 
   /** Keeps count of the requests that still owe an answer. */
   private track(value: unknown): void {
-    const message = value as { id?: unknown; method?: unknown; params?: { requestId?: unknown } } | null;
+    const message = value as { id?: unknown; method?: unknown } | null;
     if (typeof message?.method !== 'string') return;
     if (typeof message.id === 'string' || typeof message.id === 'number') this.unanswered.add(message.id);
-    else if (message.method === 'notifications/cancelled') this.unanswered.delete(message.params?.requestId as RequestId);
+    else {
+      const cancelled = cancelledRequest(value);
+      if (cancelled) this.unanswered.delete(cancelled.id);
+    }
   }
 
   private readonly onInputError = (error: Error): void => this.onerror?.(error);
