@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
-import { InMemoryTransport, McpServer, parseJSONRPCMessage, type JSONRPCMessage } from '@modelcontextprotocol/server';
-import { keepAnswerGaps } from '../src/server/answer-gap.js';
+import { InMemoryTransport, parseJSONRPCMessage, type JSONRPCMessage } from '@modelcontextprotocol/server';
+import { gapAnswers } from '../src/server/answer-gap.js';
 import { CallCancellation } from '../src/server/cancellation.js';
 import { cancelledRequest, isPlainTextResult, plainToolCall } from '../src/server/plain-tool-call.js';
 import { JsonLinesTransport } from '../src/transports/json-lines-transport.js';
@@ -175,20 +175,19 @@ describe('JSON lines when the input ends before every answer', () => {
 
 describe('the gap between progress and an answer', () => {
   it('holds back the answer of a request that just sent progress, and only that one', async () => {
-    const server = new McpServer({ name: 'gap', version: '0' });
-    keepAnswerGaps(server);
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    gapAnswers(serverSide);
     const received: string[] = [];
     clientSide.onmessage = (message: JSONRPCMessage) => void received.push('method' in message ? `${message.method}` : `answer ${String((message as { id: unknown }).id)}`);
     await clientSide.start();
-    await server.connect(serverSide);
+    await serverSide.start();
     const answer = (id: number): JSONRPCMessage => ({ jsonrpc: '2.0', id, result: {} });
     await Promise.all([
       serverSide.send({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 't', progress: 1 } }, { relatedRequestId: 1 }),
       serverSide.send(answer(1)),
       serverSide.send(answer(2)),
     ]);
-    await server.close();
+    await serverSide.close();
     assert.deepEqual(received, ['notifications/progress', 'answer 2', 'answer 1']);
   });
 });

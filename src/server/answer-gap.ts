@@ -1,4 +1,4 @@
-import type { JSONRPCMessage, McpServer, RequestId, Transport } from '@modelcontextprotocol/server';
+import type { JSONRPCMessage, RequestId, Transport } from '@modelcontextprotocol/server';
 
 /**
  * A gap between a call's last progress notification and its answer: an SDK client reads a response
@@ -12,15 +12,6 @@ const ANSWER_GAP_MS = 15;
 export async function afterAnswerGap(sentAt: number): Promise<void> {
   const wait = ANSWER_GAP_MS - (performance.now() - sentAt);
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-}
-
-/** Makes every transport `server` connects to keep the gap (see gapAnswers). */
-export function keepAnswerGaps(server: McpServer): void {
-  const connect = server.connect.bind(server);
-  server.connect = (wire: Transport) => {
-    gapAnswers(wire);
-    return connect(wire);
-  };
 }
 
 /**

@@ -1,9 +1,9 @@
-import { completable, McpServer, ResourceTemplate, SUPPORTED_PROTOCOL_VERSIONS, type ServerContext } from '@modelcontextprotocol/server';
+import { completable, McpServer, ResourceTemplate, SUPPORTED_PROTOCOL_VERSIONS, type ServerContext, type Transport } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { LoadedDefinition, LoadedPrompt, LoadedResource, LoadedTemplate, LoadedTool } from '../modules/normalize.js';
 import type { RegistrySnapshot } from '../modules/registry.js';
 import { definitionsOf, ServerRegistrations, type Era } from './live-servers.js';
-import { keepAnswerGaps } from './answer-gap.js';
+import { gapAnswers } from './answer-gap.js';
 import { countRequests } from './request-metrics.js';
 import { acceptResourceSubscriptions } from './resource-subscriptions.js';
 import type { ModuleContext, PromptDefinition } from '../modules/types.js';
@@ -73,8 +73,12 @@ function newServer(runtime: Runtime, transport: string, supportedProtocolVersion
     ...(runtime.config.server.instructions ? { instructions: runtime.config.server.instructions } : {}),
     requestState: { verify: runtime.requestState.verify },
   });
-  countRequests(server, runtime.metrics, transport);
-  keepAnswerGaps(server);
+  const connect = server.connect.bind(server);
+  server.connect = (wire: Transport) => {
+    gapAnswers(wire);
+    countRequests(wire, runtime.metrics, transport);
+    return connect(wire);
+  };
   stampConnection(server);
   return server;
 }

@@ -1,4 +1,4 @@
-import type { JSONRPCMessage, McpServer, RequestId, Transport } from '@modelcontextprotocol/server';
+import type { JSONRPCMessage, RequestId, Transport } from '@modelcontextprotocol/server';
 import type { Metrics } from '../observability/metrics.js';
 
 /** Methods a client may call, both protocol generations; anything else is labelled "other" (bounded labels). */
@@ -26,19 +26,11 @@ const KNOWN_METHODS = new Set([
 ]);
 
 /**
- * Counts every MCP request a server answers (`mcp_requests_total{method,transport,outcome}`), on
- * every transport: each server built from the registry is connected to its transport through
- * here, and the count reads the messages the SDK has already parsed (no extra parse).
+ * Counts every MCP request answered over `wire` (`mcp_requests_total{method,transport,outcome}`):
+ * every server built from the registry has it applied to each transport it connects to
+ * (build-server.ts), and the count reads the messages the SDK has already parsed (no extra parse).
  */
-export function countRequests(server: McpServer, metrics: Metrics, transport: string): void {
-  const connect = server.connect.bind(server);
-  server.connect = (wire: Transport) => {
-    observe(wire, metrics, transport);
-    return connect(wire);
-  };
-}
-
-function observe(wire: Transport, metrics: Metrics, transport: string): void {
+export function countRequests(wire: Transport, metrics: Metrics, transport: string): void {
   const open = new Map<RequestId, string>();
   const finish = (id: RequestId, outcome: 'ok' | 'error' | 'cancelled') => {
     const method = open.get(id);

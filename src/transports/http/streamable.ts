@@ -124,7 +124,7 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics, lim
       runtime,
       transport: 'http-stream',
       session: () => (server.isConnected() && server.server.getClientVersion() !== undefined ? server : undefined),
-      send: (message) => transport.send(message), // gapped: the server connected to it (keepAnswerGaps)
+      send: (message) => transport.send(message), // gapped: the server connected to it (build-server.ts, gapAnswers)
       pass: (message, extra) => transport.onmessage?.(message as JSONRPCMessage, extra),
     });
     transport.intercept = (message, extra) => lane.take(message, extra);
