@@ -1,5 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { collectGarbage } from '../../server/garbage.js';
 
 /**
  * Many sessions closing at once (an idle sweep, a revoked key) leave their memory as garbage that
@@ -12,7 +11,6 @@ const QUIET_MS = 2000;
 
 let closed = 0;
 let timer: NodeJS.Timeout | undefined;
-let collect: (() => void) | null | undefined;
 
 /** Counts one closed session (of any HTTP transport). */
 export function sessionClosed(): void {
@@ -25,20 +23,5 @@ export function sessionClosed(): void {
 function release(): void {
   timer = undefined;
   closed = 0;
-  collector()?.();
-}
-
-/** V8's gc(), reached without starting Node with --expose-gc (the flag is on only while a context is made). */
-function collector(): (() => void) | undefined {
-  if (collect === undefined) {
-    try {
-      setFlagsFromString('--expose-gc');
-      collect = runInNewContext('gc') as () => void;
-    } catch {
-      collect = null;
-    } finally {
-      setFlagsFromString('--no-expose-gc');
-    }
-  }
-  return collect ?? undefined;
+  collectGarbage('major');
 }

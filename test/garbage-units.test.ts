@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { getHeapSpaceStatistics } from 'node:v8';
+import { collectGarbage } from '../src/server/garbage.js';
+
+const youngUsed = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_used_size ?? Number.NaN;
+
+/** Allocates short-lived objects until the young generation holds at least `bytes` (at most 64 MB made). */
+function fillYoungGeneration(bytes: number): number {
+  let kept: unknown[] = [];
+  for (let made = 0; made < 64 * 1024 * 1024; made += 64) {
+    kept.push({ a: made, b: String(made) });
+    if (kept.length < 1000) continue;
+    kept = [];
+    const used = youngUsed();
+    if (used >= bytes) return used;
+  }
+  return youngUsed();
+}
+
+test('a minor collection empties the young generation of garbage, without --expose-gc', () => {
+  assert.equal(typeof (globalThis as { gc?: unknown }).gc, 'undefined', 'the test runs without --expose-gc');
+  const before = fillYoungGeneration(512 * 1024);
+  assert.ok(before >= 512 * 1024, `young generation holds ${before} bytes before`);
+  assert.equal(collectGarbage('minor'), true);
+  const after = youngUsed();
+  assert.ok(after < before / 2, `young generation: ${before} bytes before, ${after} after`);
+  assert.equal(typeof (globalThis as { gc?: unknown }).gc, 'undefined', 'gc stays out of the global scope');
+});
+
+test('a major collection runs too', () => {
+  const before = fillYoungGeneration(512 * 1024);
+  assert.equal(collectGarbage('major'), true);
+  const after = youngUsed();
+  assert.ok(after < before / 2, `young generation: ${before} bytes before, ${after} after`);
+});
