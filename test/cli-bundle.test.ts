@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import module from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { repoRoot, startStdioServerWithModules, textOf } from './helpers/stdio-server.js';
+import { repoRoot, runBinary, startStdioServerWithModules, textOf } from './helpers/stdio-server.js';
 
 const bundleDir = path.join(repoRoot, 'dist', 'bundle');
 
@@ -24,6 +26,21 @@ describe('the bundled CLI (scripts/bundle-cli.mjs)', () => {
     for (const bundled of ['yaml', 'pino', 'commander', 'lowdb']) assert.ok(!imports.has(bundled), `${bundled} is bundled, not imported at run time`);
     // no copy of zod's classes inside the bundle
     for (const file of await readdir(bundleDir)) assert.ok(!(await readFile(path.join(bundleDir, file), 'utf8')).includes('"$ZodType"'), `${file} holds no copy of zod`);
+  });
+
+  it("keeps the code Node compiled in Node's compile cache (NODE_COMPILE_CACHE) where Node has one, and starts the same without", async () => {
+    const cache = await mkdtemp(path.join(tmpdir(), 'mcp-compile-cache-'));
+    try {
+      const result = await runBinary(['--version'], { env: { NODE_COMPILE_CACHE: cache } });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /^\d+\.\d+\.\d+/);
+      const cached = await readdir(cache, { recursive: true });
+      const nodeHasOne = typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
+      if (nodeHasOne) assert.ok(cached.length > 0, `compile cache entries in ${cache} on Node ${process.version}`);
+      else assert.deepEqual(cached, [], `Node ${process.version} has no compile cache: nothing written`);
+    } finally {
+      await rm(cache, { recursive: true, force: true });
+    }
   });
 
   it('serves modules that build schemas with zod imported themselves (the copy the server uses), in .mjs and .ts', async () => {
