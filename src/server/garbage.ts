@@ -22,6 +22,8 @@ export function collectGarbage(type: 'minor' | 'major'): boolean {
     }
   }
   if (!collect) return false;
-  collect({ type });
+  // on Node 20, gc({ type: 'major' }) only starts a collection; gc() runs a whole one now
+  if (type === 'major') collect();
+  else collect({ type });
   return true;
 }
