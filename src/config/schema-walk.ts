@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { isPlainObject } from './object-path.js';
-import { configSchema, isSecretSchema } from './schema.js';
+import { configSchema } from './schema.js';
+import { isSecretSchema } from './schema-parts.js';
 import type { PathSegment } from './types.js';
 
 /** The parts of zod's internal definition this walker reads (stable across zod 4 releases). */
