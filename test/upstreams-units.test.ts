@@ -97,6 +97,32 @@ describe('UpstreamCall and InFlight', () => {
     clearTimeout(keepAlive);
   });
 
+  it("routes the upstream's progress to the round driving the call; progress made between rounds reaches the next round", () => {
+    const seen: Array<[string, number, number | undefined]> = [];
+    const listening = (name: string): Caller => ({ ...caller('c1'), wantsProgress: true, progress: (progress, total) => void seen.push([name, progress, total]) });
+    const { call } = pendingCall('c1');
+    const inFlight = new InFlight();
+    inFlight.add(call, 'token-1');
+    call.resume(listening('round 1'));
+    inFlight.progress({ progressToken: 'token-1', progress: 1, total: 3 });
+    call.active = false; // parked: the client is being asked something (multi-round trip)
+    inFlight.progress({ progressToken: 'token-1', progress: 2, total: 3 });
+    inFlight.progress({ progressToken: 'token-1', progress: 2.5, total: 3 });
+    inFlight.progress({ progressToken: 'other', progress: 9 });
+    assert.deepEqual(seen, [['round 1', 1, 3]]);
+    call.resume(listening('round 2'));
+    inFlight.progress({ progressToken: 'token-1', progress: 3, total: 3 });
+    assert.deepEqual(seen, [
+      ['round 1', 1, 3],
+      ['round 2', 2.5, 3],
+      ['round 2', 3, 3],
+    ]);
+    call.resume(caller('c1')); // a round that asked for no progress gets none
+    inFlight.progress({ progressToken: 'token-1', progress: 4 });
+    assert.equal(seen.length, 3);
+    call.cancel(new Error('done'));
+  });
+
   it('attributes a request to the call in flight, refuses it across clients, and says when there is none', () => {
     const inFlight = new InFlight();
     assert.equal(inFlight.attribute(), 'none');

@@ -61,8 +61,7 @@ async function relay(target: RelayTarget, method: RelayMethod, params: JsonObjec
         `The ${method} these answers belong to has ended (it timed out, or upstream "${target.name}" restarted); send the request again without inputResponses`,
       );
     call = parked;
-    call.caller = caller;
-    call.active = true;
+    call.resume(caller);
     call.answer(caller.inputResponses);
   } else {
     // a 2026 upstream's round: its answers (and its own state) go back to it

@@ -31,6 +31,8 @@ export class UpstreamCall {
   caller: Caller;
   /** Whether a client request is waiting on this call now (false between multi-round-trip rounds). */
   active = true;
+  /** The upstream's latest progress while no client request waited (between rounds), for the next round. */
+  private heldProgress: { progress: number; total?: number; message?: string } | undefined;
   readonly startedAt = performance.now();
 
   private readonly abort = new AbortController();
@@ -67,6 +69,24 @@ export class UpstreamCall {
   /** Whether the call ended without an answer (its error, a timeout, a cancellation). */
   get failed(): boolean {
     return this.settled?.kind === 'failed';
+  }
+
+  /** The next round's request drives the call from now on; progress made between rounds reaches it. */
+  resume(caller: Caller): void {
+    this.caller = caller;
+    this.active = true;
+    const held = this.heldProgress;
+    this.heldProgress = undefined;
+    if (held) this.progress(held.progress, held.total, held.message);
+  }
+
+  /** The upstream's progress: to the client request driving the call, or (between rounds) kept for the next one. */
+  progress(progress: number, total?: number, message?: string): void {
+    if (!this.active) {
+      this.heldProgress = { progress, ...(total === undefined ? {} : { total }), ...(message === undefined ? {} : { message }) };
+      return;
+    }
+    if (this.caller.wantsProgress) this.caller.progress(progress, total, message);
   }
 
   /** The call's answer, failure, or the requests the client must answer first (they are then handed out). */
@@ -190,8 +210,8 @@ export class InFlight {
    */
   progress(params: { progressToken?: unknown; progress?: unknown; total?: unknown; message?: unknown }): void {
     const call = typeof params.progressToken === 'string' ? this.byToken.get(params.progressToken) : undefined;
-    if (!call?.active || !call.caller.wantsProgress || typeof params.progress !== 'number') return;
-    call.caller.progress(params.progress, typeof params.total === 'number' ? params.total : undefined, typeof params.message === 'string' ? params.message : undefined);
+    if (!call || typeof params.progress !== 'number') return;
+    call.progress(params.progress, typeof params.total === 'number' ? params.total : undefined, typeof params.message === 'string' ? params.message : undefined);
   }
 
   get size(): number {
