@@ -253,7 +253,8 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
     // Loading modules, storage and the transport leaves megabytes of garbage in the young generation
     // that nothing collects on an idle server; the first requests would then touch fresh pages of it
     // and keep them. One young-generation collection now (~2 ms) keeps idle RSS to the live data.
-    collectGarbage('minor');
+    // Not for a server inside someone else's process: its heap is that process's to manage.
+    if (!serveOver) collectGarbage('minor');
   } catch (error) {
     await close('start-up failed', 1);
     throw error;
