@@ -102,6 +102,7 @@ describe('JSON lines over a pair of streams', () => {
     const input = new PassThrough();
     const output = new PassThrough();
     const transport = new JsonLinesTransport(input, output);
+    transport.check = parseJSONRPCMessage;
     const messages: unknown[] = [];
     const errors: string[] = [];
     const intercepted: unknown[] = [];

@@ -1,6 +1,9 @@
 import type { ConfigResult, LoadedConfig } from '../config/types.js';
 import { reopenLogFiles } from '../observability/log-file.js';
-import { startHost, type Host } from '../server/host.js';
+import { createReconfigurableLogger } from '../observability/logger.js';
+import type { Host } from '../server/host.js';
+import { StdioOpening } from '../transports/stdio-opening.js';
+import { serverVersion } from '../version.js';
 
 type Wired = 'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'SIGUSR2';
 
@@ -28,7 +31,17 @@ export async function serve(loaded: LoadedConfig, reread: () => ConfigResult, on
     if (signal === 'SIGTERM' || signal === 'SIGINT') process.once(signal, act);
     else process.on(signal, act);
   }
-  host = await startHost({ loaded, reread });
+  // Under stdio the connection opens before the rest of the server (the SDK included) is even
+  // loaded: a client's initialize is answered from the config while it loads.
+  const logger = createReconfigurableLogger(loaded.config.logging);
+  const stdio = loaded.config.transport.type === 'stdio' ? new StdioOpening(() => loaded.config, logger.log, serverVersion) : undefined;
+  try {
+    const { startHost } = await import('../server/host.js');
+    host = await startHost({ loaded, reread, logger, stdio });
+  } catch (error) {
+    await stdio?.wire.close(); // stdin would keep the process alive
+    throw error;
+  }
   onReady(host);
   for (const signal of early) ACTIONS[signal](host);
   return host.done;

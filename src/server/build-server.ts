@@ -13,6 +13,7 @@ import type { StateBinding } from './request-state.js';
 import { callForwarded } from './forwarded-call.js';
 import { toPromptResult, toResourceResult } from './results.js';
 import type { Runtime } from './runtime.js';
+import { serverCapabilities } from './initialize-answer.js';
 import { serverInfo } from './server-info.js';
 import { connectionOf, serveShared, SharedDefinitions, stampConnection } from './shared-definitions.js';
 import { installTasks, withPrepare } from './tasks/install.js';
@@ -63,13 +64,7 @@ export function createLiveMcpServer(runtime: Runtime, era: Era = 'legacy', trans
 function newServer(runtime: Runtime, transport: string, supportedProtocolVersions?: string[]): McpServer {
   const server = new McpServer(serverInfo(runtime), {
     ...(supportedProtocolVersions ? { supportedProtocolVersions } : {}),
-    capabilities: {
-      tools: { listChanged: true },
-      resources: { listChanged: true, subscribe: true },
-      prompts: { listChanged: true },
-      logging: {},
-      completions: {},
-    },
+    capabilities: serverCapabilities(),
     ...(runtime.config.server.instructions ? { instructions: runtime.config.server.instructions } : {}),
     requestState: { verify: runtime.requestState.verify },
   });

@@ -2,7 +2,7 @@ import type { ConfigResult, LoadedConfig } from '../config/types.js';
 import { createEmbedder } from '../embedding/index.js';
 import { ModuleFileCache } from '../modules/file-cache.js';
 import { errorMessage } from '../modules/registry.js';
-import { createReconfigurableLogger } from '../observability/logger.js';
+import { createReconfigurableLogger, type ReconfigurableLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import type { MetricsServer } from '../observability/metrics-server.js';
 import { instrumentStorage } from '../observability/storage-metrics.js';
@@ -12,6 +12,7 @@ import type { Storage } from '../storage/types.js';
 import { Upstreams } from '../upstreams/upstreams.js';
 import type { Config } from '../config/schema.js';
 import { prepareTransport, startTransport, type TransportHandle } from '../transports/start.js';
+import type { StdioOpening } from '../transports/stdio-opening.js';
 import { serverVersion } from '../version.js';
 import { backupAnswerer } from './backup-on-request.js';
 import { CoalescingRunner } from './coalescing-runner.js';
@@ -43,6 +44,10 @@ export interface HostOptions {
    * they are, and no metrics port or process-wide metric collector is opened.
    */
   transport?: (runtime: Runtime) => TransportHandle;
+  /** The logger made for `loaded.config.logging`, if one was made before (a new one otherwise). */
+  logger?: ReconfigurableLogger;
+  /** Under stdio: the connection, when it was opened before the server was built (see serve.ts). */
+  stdio?: StdioOpening;
 }
 
 export interface Host {
@@ -64,10 +69,10 @@ export interface Host {
  * reload swaps config and registry whole: requests read both when they start, so calls already
  * running finish on the version they began with and open connections stay open.
  */
-export async function startHost({ loaded, reread, transport: serveOver }: HostOptions): Promise<Host> {
+export async function startHost({ loaded, reread, transport: serveOver, ...early }: HostOptions): Promise<Host> {
   // an SDK whose private dispatch changed would serve without tasks and the requestState guard: refuse
   checkToolsCallDispatch();
-  const logger = createReconfigurableLogger(loaded.config.logging);
+  const logger = early.logger ?? createReconfigurableLogger(loaded.config.logging);
   const { log } = logger;
   // a stray error from module code is survived; any other ends the server (once it is up) with exit 1
   const unexpectedError = serveOver ? undefined : new Promise<void>((resolve) => installModuleFaults({ log, onFatal: () => resolve() }));
@@ -134,7 +139,7 @@ export async function startHost({ loaded, reread, transport: serveOver }: HostOp
   let endedEarly: string | undefined;
   let end = (reason: string) => void (endedEarly ??= reason);
   try {
-    if (!serveOver && config.transport.type === 'stdio') transport = await startTransport(runtime, (reason) => end(reason));
+    if (!serveOver && config.transport.type === 'stdio') transport = await startTransport(runtime, (reason) => end(reason), early.stdio);
     // module code, upstream processes and native engines could write to fd 1: not before it is moved
     await transportPrepared;
     upstreams.apply(loaded.config.upstreams);

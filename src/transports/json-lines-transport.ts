@@ -1,4 +1,4 @@
-import { parseJSONRPCMessage, type JSONRPCMessage, type RequestId, type Transport } from '@modelcontextprotocol/server';
+import type { JSONRPCMessage, JSONRPCResponse, RequestId, Transport } from '@modelcontextprotocol/server';
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { cancelledRequest } from '../server/plain-tool-call.js';
@@ -18,18 +18,26 @@ export type MessageIntercept = (message: unknown) => boolean;
  * When the input ends, requests read before it are still answered (a client may close the server's
  * stdin right after its last request, as `printf ... | mcp-server` does): the transport closes once
  * every one has its answer, or after `endGraceMs()` at the latest.
+ * It can read before a server is connected (`listen`; `intercept` takes every message until then),
+ * and it does not load the SDK: the server gives it the SDK's JSON-RPC check (`check`).
  */
 export class JsonLinesTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
   intercept: MessageIntercept | undefined;
+  /** Checks a message as the SDK does (its parseJSONRPCMessage); set before anything is delivered. */
+  check: ((value: unknown) => JSONRPCMessage) | undefined;
   private started = false;
+  private listening = false;
   private closed = false;
   private pending = '';
   private readonly decoder = new StringDecoder('utf8');
   /** Requests read and not yet answered (nor cancelled by the client). */
   private readonly unanswered = new Set<RequestId>();
+  /** Requests handed to the server again (replay), by the id they were given: the client's id and who takes the answer. */
+  private readonly replays = new Map<RequestId, { id: RequestId; onAnswer: (answer: JSONRPCResponse) => void }>();
+  private replayCount = 0;
   private inputEnded = false;
   private endGrace: NodeJS.Timeout | undefined;
 
@@ -42,6 +50,15 @@ export class JsonLinesTransport implements Transport {
   async start(): Promise<void> {
     if (this.started) throw new Error('JsonLinesTransport already started');
     this.started = true;
+    this.listen();
+    // closed while it listened without a server: the server hears of it now
+    if (this.closed) setImmediate(() => this.onclose?.());
+  }
+
+  /** Starts reading (start() does, if this was not called before). */
+  listen(): void {
+    if (this.listening || this.closed) return;
+    this.listening = true;
     if (this.input.readableEnded || this.input.destroyed) setImmediate(this.onInputEnd);
     this.input.on('data', this.onData);
     this.input.on('error', this.onInputError);
@@ -66,11 +83,38 @@ export class JsonLinesTransport implements Transport {
   }
 
   send(message: JSONRPCMessage): Promise<void> {
-    const written = this.write(`${JSON.stringify(message)}\n`);
-    if (!('method' in message) && 'id' in message && message.id !== undefined && this.unanswered.delete(message.id) && this.inputEnded && this.unanswered.size === 0) {
-      void written.finally(() => this.close());
+    const answered = !('method' in message) && 'id' in message ? message.id : undefined;
+    const replay = answered === undefined ? undefined : this.replays.get(answered);
+    if (replay) {
+      this.replays.delete(answered!);
+      replay.onAnswer(message as JSONRPCResponse);
+      this.settle(replay.id, Promise.resolve());
+      return Promise.resolve();
     }
+    const written = this.write(`${JSON.stringify(message)}\n`);
+    if (answered !== undefined) this.settle(answered, written);
     return written;
+  }
+
+  /**
+   * Sends `answer` to the client ahead of the server, which gets the request later (replay): the
+   * request counts as unanswered until then, so an input that ends meanwhile does not close the
+   * transport before the server has seen it.
+   */
+  answerAhead(answer: JSONRPCResponse): Promise<void> {
+    return this.write(`${JSON.stringify(answer)}\n`);
+  }
+
+  /** Hands a request read earlier to the server under an id of its own; its answer goes to `onAnswer`, not to the client. */
+  replay(request: { id: RequestId; method: string; params?: unknown }, onAnswer: (answer: JSONRPCResponse) => void): void {
+    const id = `mcp-server:replay:${++this.replayCount}`;
+    this.replays.set(id, { id: request.id, onAnswer });
+    this.deliver({ ...request, id });
+  }
+
+  /** The request `id` has its answer: once every request read before the input ended has one, the transport closes. */
+  private settle(id: RequestId, written: Promise<void>): void {
+    if (this.unanswered.delete(id) && this.inputEnded && this.unanswered.size === 0) void written.finally(() => this.close());
   }
 
   /** Writes one serialized line; resolves once the stream took it (after `drain` when it pushed back). */
@@ -121,7 +165,8 @@ export class JsonLinesTransport implements Transport {
   /** Hands a parsed message on, checked as the SDK checks what it reads; one that is not JSON-RPC is an error. */
   deliver(value: unknown): void {
     try {
-      this.onmessage?.(parseJSONRPCMessage(value));
+      if (!this.check) throw new Error('JsonLinesTransport.check is not set (mcp-server bug)');
+      this.onmessage?.(this.check(value));
     } catch (error) {
       this.onerror?.(error instanceof Error ? error : new Error(String(error)));
     }

@@ -1,7 +1,9 @@
 import type { Runtime } from '../server/runtime.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
-import { claimStdout, serveOverStdio } from './stdio.js';
+import { claimStdout } from './protocol-stdout.js';
+import { serveOverStdio } from './stdio.js';
+import type { StdioOpening } from './stdio-opening.js';
 import { cancelStdoutMove } from './stdout-redirect.js';
 
 export interface TransportHandle {
@@ -23,10 +25,13 @@ export function prepareTransport(config: Config, log: Logger): Promise<void> {
   return Promise.resolve();
 }
 
-/** Starts the configured transport. `onEnd` is called with the reason when the transport ends by itself. */
-export async function startTransport(runtime: Runtime, onEnd: (reason: string) => void): Promise<TransportHandle> {
+/**
+ * Starts the configured transport. `onEnd` is called with the reason when the transport ends by
+ * itself. Under stdio, `stdio` is the connection if it was opened before the server was built.
+ */
+export async function startTransport(runtime: Runtime, onEnd: (reason: string) => void, stdio?: StdioOpening): Promise<TransportHandle> {
   const type = runtime.config.transport.type;
-  if (type === 'stdio') return serveOverStdio(runtime, onEnd);
+  if (type === 'stdio') return serveOverStdio(runtime, onEnd, stdio);
   // the HTTP stack (Hono, the legacy SSE SDK) is loaded only by a server that listens
   const { serveHttp } = await import('./http/serve-http.js');
   return serveHttp(runtime, type);

@@ -11,7 +11,7 @@ import type { Runtime } from '../runtime.js';
 import { validArguments } from '../tool-arguments.js';
 import { wrapToolsCall } from '../tools-call-dispatch.js';
 import { declaresTasks, missingTasksExtension, requestCapabilities, runTask, undeclaredInputError, type Round } from './runner.js';
-import { createTaskResult, detailedTask, TASKS_EXTENSION, TaskLimitError, type Task } from './store.js';
+import { createTaskResult, detailedTask, TaskLimitError, type Task } from './store.js';
 import { thrownToolError } from '../error-result.js';
 
 const TaskIdParams = z.looseObject({ taskId: z.string() });
@@ -24,7 +24,7 @@ const taskSupport = (tool: LoadedTool | undefined) => {
 };
 
 /**
- * Serves the Tasks extension (SEP-2663, 2026-07-28 wire) on `server`: advertises it, answers
+ * Serves the Tasks extension (SEP-2663, 2026-07-28 wire) on `server` (serverCapabilities advertises it): answers
  * tasks/get, tasks/update and tasks/cancel from the runtime's task store, and turns a tools/call of
  * a task-supporting tool into a task when the request declares the extension. Everything else
  * (2025 sessions, other tools, clients without the extension) is served exactly as before.
@@ -42,7 +42,6 @@ export function installTasks(server: McpServer, runtime: Runtime): void {
     }
     return callAsTask(runtime, tool, message, request);
   });
-  server.server.registerCapabilities({ extensions: { [TASKS_EXTENSION]: {} } });
 
   const taskFor = (taskId: string, request: ServerContext): Task => {
     if (request.mcpReq.envelope === undefined) throw new ProtocolError(ProtocolErrorCode.MethodNotFound, 'Method not found');

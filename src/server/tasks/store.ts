@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CallToolResult, InputRequests, InputResponses } from '@modelcontextprotocol/server';
 
-/** The Tasks extension's identifier (SEP-2663), under `capabilities.extensions`. */
-export const TASKS_EXTENSION = 'io.modelcontextprotocol/tasks';
+export { TASKS_EXTENSION } from '../initialize-answer.js';
 
 export type TaskStatus = 'working' | 'input_required' | 'completed' | 'failed' | 'cancelled';
 

@@ -40,7 +40,9 @@ export const sendRefusal = (res: ServerResponse, refusal: Refusal) => sendJsonRp
 /** No response started within transport.requestTimeoutSeconds (on either path). */
 export const requestTimedOut = (seconds: number): Refusal => ({ status: 504, message: `Request timed out after ${seconds} s` });
 
-export { INVALID_REQUEST, PARSE_ERROR } from '@modelcontextprotocol/server';
+// JSON-RPC 2.0's own codes (the SDK exports them too; this module stays free of it: stdio answers before the SDK loads)
+export const PARSE_ERROR = -32700;
+export const INVALID_REQUEST = -32600;
 /** Implementation-defined server error (transport-level refusals). */
 export const SERVER_ERROR = -32000;
 export const SESSION_NOT_FOUND = -32001;
