@@ -36,6 +36,9 @@ export async function serve(loaded: LoadedConfig, reread: () => ConfigResult, on
   const logger = createReconfigurableLogger(loaded.config.logging);
   const stdio = loaded.config.transport.type === 'stdio' ? new StdioOpening(() => loaded.config, logger.log, serverVersion) : undefined;
   try {
+    // one turn of the event loop: an initialize already waiting on stdin is answered before the
+    // import below, which on Node >= 22 loads the whole graph without giving the loop a turn
+    if (stdio) await new Promise((resolve) => setImmediate(resolve));
     const { startHost } = await import('../server/host.js');
     host = await startHost({ loaded, reread, logger, stdio });
   } catch (error) {
