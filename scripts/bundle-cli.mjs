@@ -1,4 +1,5 @@
-// Bundles the compiled CLI (dist/cli/main.js, prestart.js and compile-cache.js, what bin/mcp-server runs) into
+// Bundles the compiled CLI (dist/cli/main.js, prestart.js and compile-cache.js, and the server it imports,
+// dist/server/host.js: what bin/mcp-server runs) into
 // dist/bundle/: the server's own ~120 modules and the packages only the server itself uses (yaml, pino,
 // commander, lowdb, ...) become a few minified files, which Node's module loaders read, link and
 // evaluate much faster than hundreds of files (start-up to the first answer), in less memory.
@@ -45,7 +46,12 @@ const yamlEsm = {
 
 await rm(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: [path.join(dist, 'cli', 'main.js'), path.join(dist, 'cli', 'prestart.js'), path.join(dist, 'cli', 'compile-cache.js')],
+  entryPoints: {
+    main: path.join(dist, 'cli', 'main.js'),
+    prestart: path.join(dist, 'cli', 'prestart.js'),
+    'compile-cache': path.join(dist, 'cli', 'compile-cache.js'),
+    host: path.join(dist, 'server', 'host.js'),
+  },
   outdir,
   bundle: true,
   splitting: true, // prestart and main share one copy of the stdout move (and lazy imports stay lazy)

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { probablyServesStdio } from '../src/cli/prestart.js';
+import { probableStart } from '../src/cli/prestart.js';
 import { connectClient, startHttpServer } from './helpers/http-server.js';
 import { repoRoot, startStdioServer } from './helpers/stdio-server.js';
 import { tempDir } from './helpers/temp-dir.js';
@@ -91,22 +91,23 @@ describe('start-up loads only what serving Streamable HTTP needs', () => {
   });
 });
 
-describe('probablyServesStdio (starting the stdout move early)', () => {
-  it('is true when nothing names another transport or an action', () => {
-    assert.equal(probablyServesStdio([], {}), true);
-    assert.equal(probablyServesStdio(['--transport', 'stdio', '--config', 'c.yaml'], {}), true);
-    assert.equal(probablyServesStdio(['--transport=STDIO'], {}), true);
-    assert.equal(probablyServesStdio([], { MCP_TRANSPORT_TYPE: 'stdio' }), true);
+describe('probableStart (starting the stdout move early, or loading the server alongside the CLI)', () => {
+  it('is stdio when nothing names another transport or an action', () => {
+    assert.equal(probableStart([], {}), 'stdio');
+    assert.equal(probableStart(['--transport', 'stdio', '--config', 'c.yaml'], {}), 'stdio');
+    assert.equal(probableStart(['--transport=STDIO'], {}), 'stdio');
+    assert.equal(probableStart([], { MCP_TRANSPORT_TYPE: 'stdio' }), 'stdio');
   });
 
-  it('is false for another transport (flag or environment), an action or a subcommand', () => {
-    assert.equal(probablyServesStdio(['--transport', 'http-stream'], {}), false);
-    assert.equal(probablyServesStdio(['-t', 'sse'], {}), false);
-    assert.equal(probablyServesStdio(['--transport=http-stream'], {}), false);
-    assert.equal(probablyServesStdio([], { MCP_TRANSPORT_TYPE: 'http-stream' }), false);
-    assert.equal(probablyServesStdio([], { MCP_TRANSPORT: 'sse' }), false);
-    for (const action of ['--validate-config', '--print-config', '--backup', '--help', '--version']) assert.equal(probablyServesStdio([action], {}), false, action);
-    assert.equal(probablyServesStdio(['init', 'dir'], {}), false);
-    assert.equal(probablyServesStdio(['dev', 'dir'], {}), false);
+  it('is network for another transport (flag or environment), command for an action or a subcommand', () => {
+    assert.equal(probableStart(['--transport', 'http-stream'], {}), 'network');
+    assert.equal(probableStart(['-t', 'sse'], {}), 'network');
+    assert.equal(probableStart(['--transport=http-stream'], {}), 'network');
+    assert.equal(probableStart([], { MCP_TRANSPORT_TYPE: 'http-stream' }), 'network');
+    assert.equal(probableStart([], { MCP_TRANSPORT: 'sse' }), 'network');
+    for (const action of ['--validate-config', '--print-config', '--backup', '--help', '--version']) assert.equal(probableStart([action], {}), 'command', action);
+    assert.equal(probableStart(['--transport', 'http-stream', '--validate-config'], {}), 'command');
+    assert.equal(probableStart(['init', 'dir'], {}), 'command');
+    assert.equal(probableStart(['dev', 'dir'], {}), 'command');
   });
 });
