@@ -163,6 +163,21 @@ describe('JSON lines when the input ends before every answer', () => {
     assert.equal(output.read().toString(), '{"jsonrpc":"2.0","id":1,"result":{}}\n');
   });
 
+  it('owes nothing to a request whose id the SDK refuses, so it closes at once when its input ends', async () => {
+    const input = new PassThrough();
+    const transport = new JsonLinesTransport(input, new PassThrough(), () => 60_000);
+    transport.check = parseJSONRPCMessage;
+    const errors: string[] = [];
+    let closed = 0;
+    transport.onerror = (error) => void errors.push(error.message);
+    transport.onmessage = () => assert.fail('no message is valid JSON-RPC');
+    transport.onclose = () => closed++;
+    await transport.start();
+    input.end('{"jsonrpc":"2.0","id":1.5,"method":"ping"}\n{"jsonrpc":"2.0","id":9007199254740993,"method":"ping"}\n');
+    await waitFor(() => closed === 1, 'the transport to close', { attempts: 100, intervalMs: 10 });
+    assert.equal(errors.length, 2, 'both reported as not JSON-RPC');
+  });
+
   it('closes after the grace period when an answer never comes', async () => {
     const input = new PassThrough();
     const transport = new JsonLinesTransport(input, new PassThrough(), () => 20);

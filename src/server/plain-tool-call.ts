@@ -21,7 +21,7 @@ const PARAM_KEYS = new Set(['name', 'arguments', '_meta']);
 const META_KEYS = new Set(['progressToken']);
 
 /** A request id or progress token as the SDK's schemas take them: a string, or an integer. */
-const isIdLike = (value: unknown): value is string | number => typeof value === 'string' || Number.isSafeInteger(value);
+export const isIdLike = (value: unknown): value is string | number => typeof value === 'string' || Number.isSafeInteger(value);
 
 /**
  * The call `message` makes when it is a well-formed 2025-era tools/call with nothing beyond a name,

@@ -1,7 +1,7 @@
 import type { JSONRPCMessage, JSONRPCResponse, RequestId, Transport } from '@modelcontextprotocol/server';
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { cancelledRequest } from '../server/plain-tool-call.js';
+import { cancelledRequest, isIdLike } from '../server/plain-tool-call.js';
 
 /**
  * Takes a parsed message before it is checked against the JSON-RPC schema; true when it was
@@ -176,7 +176,8 @@ export class JsonLinesTransport implements Transport {
   private track(value: unknown): void {
     const message = value as { id?: unknown; method?: unknown } | null;
     if (typeof message?.method !== 'string') return;
-    if (typeof message.id === 'string' || typeof message.id === 'number') this.unanswered.add(message.id);
+    // an id the SDK refuses (1.5, 2 ** 60) makes the request an error it answers without an id: nothing to wait for
+    if (isIdLike(message.id)) this.unanswered.add(message.id);
     else {
       const cancelled = cancelledRequest(value);
       if (cancelled) this.unanswered.delete(cancelled.id);
