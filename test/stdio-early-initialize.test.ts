@@ -19,16 +19,23 @@ const plain = (protocolVersion: string, capabilities: Record<string, unknown> = 
   clientInfo,
 });
 
-/** What the server answers to `initialize` over HTTP (a 2025 session: the SDK answers it there). */
+/**
+ * What the server answers to `initialize` over HTTP (a 2025 session; a request follows, so that the
+ * session's SDK server is built and checks an answer given ahead against its own).
+ */
 async function answerOverHttp(server: HttpServer, params: Record<string, unknown>): Promise<unknown> {
   const response = await fetch(`${server.origin}/mcp`, { method: 'POST', headers: JSON_AND_SSE, body: JSON.stringify(initialize(1, params)) });
   const text = await response.text();
-  const json = response.headers.get('content-type')?.includes('text/event-stream')
+  const sse = response.headers.get('content-type')?.includes('text/event-stream');
+  const json = sse
     ? text
         .split('\n')
         .find((line) => line.startsWith('data: '))!
         .slice(6)
     : text;
+  const session = { 'Mcp-Session-Id': response.headers.get('mcp-session-id')!, 'Mcp-Protocol-Version': '2025-11-25' };
+  const ping = await fetch(`${server.origin}/mcp`, { method: 'POST', headers: { ...JSON_AND_SSE, ...session }, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' }) });
+  await ping.text();
   return (JSON.parse(json) as { result?: unknown; error?: unknown }).result ?? JSON.parse(json);
 }
 
@@ -91,7 +98,7 @@ describe('stdio: initialize answered while the server loads', () => {
     }
   });
 
-  it('answers exactly as the SDK does over HTTP, for each protocol version and the capabilities clients send, and leaves unusual requests to the SDK', async () => {
+  it('answers exactly as the SDK does (over HTTP, and as each server checks it), for each protocol version and the capabilities clients send, and leaves unusual requests to the SDK', async () => {
     const cases = [
       plain('2025-11-25'),
       plain('2025-06-18', { roots: { listChanged: true }, sampling: {}, elicitation: {} }),
@@ -107,6 +114,7 @@ describe('stdio: initialize answered while the server loads', () => {
       assert.deepEqual(answer.result, await answerOverHttp(http, params), JSON.stringify(params));
       assert.doesNotMatch(stderr, MISMATCH);
     }
+    assert.doesNotMatch(http.stderr(), MISMATCH);
   });
 
   it('leaves an initialize the SDK refuses to the SDK (an error, not an early answer)', async () => {

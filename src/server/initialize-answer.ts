@@ -1,5 +1,7 @@
+import { isDeepStrictEqual } from 'node:util';
 import { isPlainObject } from '../config/object-path.js';
 import type { Config } from '../config/schema.js';
+import type { Logger } from '../observability/logger.js';
 
 // This module must not load the MCP SDK: under stdio it answers `initialize` while the SDK is still loading.
 
@@ -43,6 +45,12 @@ export function initializeResult(server: Config['server'], version: string, requ
     serverInfo: serverInfoOf(server, version),
     ...(server.instructions ? { instructions: server.instructions } : {}),
   };
+}
+
+/** The server's answer to an `initialize` replayed to it, checked against the one sent ahead: a difference is an mcp-server bug. */
+export function checkAnsweredAhead(log: Logger, sent: InitializeResult, answer: unknown): void {
+  if (isPlainObject(answer) && isDeepStrictEqual(answer.result, sent)) return;
+  log.error({ sent, server: answer }, 'initialize was answered ahead differently from how the server answers it (mcp-server bug)');
 }
 
 export interface AnswerableInitialize {

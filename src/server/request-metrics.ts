@@ -1,5 +1,6 @@
 import type { JSONRPCMessage, RequestId, Transport } from '@modelcontextprotocol/server';
 import type { Metrics } from '../observability/metrics.js';
+import { isReplayId } from './replayed-request.js';
 
 /** Methods a client may call, both protocol generations; anything else is labelled "other" (bounded labels). */
 const KNOWN_METHODS = new Set([
@@ -30,6 +31,11 @@ const KNOWN_METHODS = new Set([
  * every server built from the registry has it applied to each transport it connects to
  * (build-server.ts), and the count reads the messages the SDK has already parsed (no extra parse).
  */
+/** A request answered ahead of the server (it is replayed to the server later, uncounted). */
+export function countAnsweredAhead(metrics: Metrics, method: string, transport: string): void {
+  metrics.requests.inc({ method: KNOWN_METHODS.has(method) ? method : 'other', transport, outcome: 'ok' });
+}
+
 export function countRequests(wire: Transport, metrics: Metrics, transport: string): void {
   const open = new Map<RequestId, string>();
   const finish = (id: RequestId, outcome: 'ok' | 'error' | 'cancelled') => {
@@ -44,7 +50,8 @@ export function countRequests(wire: Transport, metrics: Metrics, transport: stri
   wire.onmessage = (message, extra) => {
     const m = message as { id?: RequestId; method?: string; params?: { requestId?: RequestId } };
     if (m.method !== undefined) {
-      if (m.id !== undefined) open.set(m.id, KNOWN_METHODS.has(m.method) ? m.method : 'other');
+      // a replayed request was counted when it was answered ahead (countAnsweredAhead)
+      if (m.id !== undefined && !isReplayId(m.id)) open.set(m.id, KNOWN_METHODS.has(m.method) ? m.method : 'other');
       else if (m.method === 'notifications/cancelled' && m.params?.requestId !== undefined) finish(m.params.requestId, 'cancelled');
     }
     inbound?.(message, extra);

@@ -2,6 +2,7 @@ import type { JSONRPCMessage, JSONRPCResponse, RequestId, Transport } from '@mod
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { cancelledRequest, isIdLike } from '../server/plain-tool-call.js';
+import { replayId } from '../server/replayed-request.js';
 
 /**
  * Takes a parsed message before it is checked against the JSON-RPC schema; true when it was
@@ -37,7 +38,6 @@ export class JsonLinesTransport implements Transport {
   private readonly unanswered = new Set<RequestId>();
   /** Requests handed to the server again (replay), by the id they were given: the client's id and who takes the answer. */
   private readonly replays = new Map<RequestId, { id: RequestId; onAnswer: (answer: JSONRPCResponse) => void }>();
-  private replayCount = 0;
   private inputEnded = false;
   private endGrace: NodeJS.Timeout | undefined;
 
@@ -107,7 +107,7 @@ export class JsonLinesTransport implements Transport {
 
   /** Hands a request read earlier to the server under an id of its own; its answer goes to `onAnswer`, not to the client. */
   replay(request: { id: RequestId; method: string; params?: unknown }, onAnswer: (answer: JSONRPCResponse) => void): void {
-    const id = `mcp-server:replay:${++this.replayCount}`;
+    const id = replayId();
     this.replays.set(id, { id: request.id, onAnswer });
     this.deliver({ ...request, id });
   }

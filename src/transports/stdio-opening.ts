@@ -1,8 +1,7 @@
 import { pipeline, type Writable } from 'node:stream';
-import { isDeepStrictEqual } from 'node:util';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
-import { initializeResult, isAnswerableInitialize, type AnswerableInitialize, type InitializeResult } from '../server/initialize-answer.js';
+import { checkAnsweredAhead, initializeResult, isAnswerableInitialize, type AnswerableInitialize, type InitializeResult } from '../server/initialize-answer.js';
 import { INVALID_REQUEST } from './http/json-rpc-error.js';
 import { JsonLinesTransport } from './json-lines-transport.js';
 import { MessageSizeGuard, type OversizedMessage } from './message-size-guard.js';
@@ -73,10 +72,7 @@ export class StdioOpening {
   handOver(serve: (message: unknown) => void): void {
     if (this.answered) {
       const { request, result } = this.answered;
-      this.wire.replay(request, (answer) => {
-        if ('result' in answer && isDeepStrictEqual(answer.result, result)) return;
-        this.log.error({ sent: result, server: answer }, 'initialize was answered ahead differently from how the server answers it (mcp-server bug)');
-      });
+      this.wire.replay(request, (answer) => checkAnsweredAhead(this.log, result, answer));
     }
     for (const message of this.held.splice(0)) serve(message);
     this.wire.intercept = (message) => {

@@ -3,6 +3,7 @@ import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { createLiveMcpServer } from '../server/build-server.js';
 import { gapAnswers } from '../server/answer-gap.js';
 import { CallLane } from '../server/call-lane.js';
+import { countAnsweredAhead } from '../server/request-metrics.js';
 import type { Runtime } from '../server/runtime.js';
 import { limitRequests } from './limited-transport.js';
 import { followListens } from './listened-resources.js';
@@ -65,6 +66,7 @@ export async function serveOverStdio(runtime: Runtime, onEnd: (reason: string) =
     if (failure || !stdinEnded) log.warn({ reason }, 'stdio transport closed');
     onEnd(reason);
   };
+  if (connection.answeredInitialize) countAnsweredAhead(runtime.metrics, 'initialize', 'stdio');
   connection.handOver(
     untilReady(runtime, connection.answeredInitialize, (message) => {
       if (!lane.take(message)) wire.deliver(message);

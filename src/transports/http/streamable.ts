@@ -8,10 +8,10 @@ import {
   legacyStatelessFallback,
   type AuthInfo,
   type JSONRPCMessage,
-  type McpServer,
 } from '@modelcontextprotocol/server';
 import type { Metrics } from '../../observability/metrics.js';
-import { createLiveMcpServer, createMcpServer } from '../../server/build-server.js';
+import { createMcpServer } from '../../server/build-server.js';
+import { LazySessionServer } from './lazy-session-server.js';
 import { CallLane } from '../../server/call-lane.js';
 import { MAX_BODY_LIMIT_BYTES } from '../../config/schema.js';
 import type { Runtime } from '../../server/runtime.js';
@@ -55,7 +55,6 @@ export interface StreamableEndpoint {
 
 interface LegacySession {
   transport: SessionTransport;
-  server: McpServer;
   owner: string | undefined;
   close(): Promise<void>;
 }
@@ -102,7 +101,6 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics, lim
     const room = await sessions.room(caller);
     if (room !== 'ok') return sendWebResponse(res, sessionRefusal(room, sessions.maxPerCaller, metrics), streamBound(undefined));
     const eventStore = events.view();
-    const server = createLiveMcpServer(runtime);
     let sessionId: string | undefined;
     const transport: SessionTransport = new SessionTransport({
       newSessionId,
@@ -116,14 +114,19 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics, lim
       },
       onsessioninitialized: (id) => {
         sessionId = id;
-        sessions.add(id, { transport, server, owner: authInfo?.clientId, close: () => transport.close() }, caller);
+        sessions.add(id, { transport, owner: authInfo?.clientId, close: () => transport.close() }, caller);
       },
       onsessionclosed: (id) => id !== undefined && sessions.remove(id),
     });
+    // the SDK server is built on the session's first request (an idle session costs its transport only)
+    const server = new LazySessionServer(runtime, transport);
     const lane = new CallLane({
       runtime,
       transport: 'http-stream',
-      session: () => (server.isConnected() && server.server.getClientVersion() !== undefined ? server : undefined),
+      session: () => {
+        const built = server.current;
+        return built?.isConnected() && built.server.getClientVersion() !== undefined ? built : undefined;
+      },
       send: (message) => transport.send(message), // gapped: the server connected to it (build-server.ts, gapAnswers)
       pass: (message, extra) => transport.onmessage?.(message as JSONRPCMessage, extra),
     });
@@ -134,7 +137,6 @@ export function createStreamableEndpoint(runtime: Runtime, metrics: Metrics, lim
       eventStore.dispose();
       void server.close().catch(() => undefined);
     };
-    await server.connect(transport);
     return transport.handle(req, res, body, authInfo);
   }
 
