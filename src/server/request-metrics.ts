@@ -26,16 +26,18 @@ const KNOWN_METHODS = new Set([
   'tasks/cancel',
 ]);
 
+const methodLabel = (method: string) => (KNOWN_METHODS.has(method) ? method : 'other');
+
+/** A request answered ahead of the server (it is replayed to the server later, uncounted). */
+export function countAnsweredAhead(metrics: Metrics, method: string, transport: string): void {
+  metrics.requests.inc({ method: methodLabel(method), transport, outcome: 'ok' });
+}
+
 /**
  * Counts every MCP request answered over `wire` (`mcp_requests_total{method,transport,outcome}`):
  * every server built from the registry has it applied to each transport it connects to
  * (build-server.ts), and the count reads the messages the SDK has already parsed (no extra parse).
  */
-/** A request answered ahead of the server (it is replayed to the server later, uncounted). */
-export function countAnsweredAhead(metrics: Metrics, method: string, transport: string): void {
-  metrics.requests.inc({ method: KNOWN_METHODS.has(method) ? method : 'other', transport, outcome: 'ok' });
-}
-
 export function countRequests(wire: Transport, metrics: Metrics, transport: string): void {
   const open = new Map<RequestId, string>();
   const finish = (id: RequestId, outcome: 'ok' | 'error' | 'cancelled') => {
@@ -51,7 +53,7 @@ export function countRequests(wire: Transport, metrics: Metrics, transport: stri
     const m = message as { id?: RequestId; method?: string; params?: { requestId?: RequestId } };
     if (m.method !== undefined) {
       // a replayed request was counted when it was answered ahead (countAnsweredAhead)
-      if (m.id !== undefined && !isReplayId(m.id)) open.set(m.id, KNOWN_METHODS.has(m.method) ? m.method : 'other');
+      if (m.id !== undefined && !isReplayId(m.id)) open.set(m.id, methodLabel(m.method));
       else if (m.method === 'notifications/cancelled' && m.params?.requestId !== undefined) finish(m.params.requestId, 'cancelled');
     }
     inbound?.(message, extra);
