@@ -1,10 +1,11 @@
 // `npm run bench`: the project against a minimal server on the SDK it uses (bench/compare/baseline-server.mjs),
 // in one run, interleaved: Streamable HTTP 2025 sessions (1 and 32 concurrent), 2026-07-28 stateless at 32
-// with 10 and 200 tools, stdio round trips, cold start, idle RSS and memory per idle session.
+// with 10 and 200 tools, stdio round trips, cold start, idle RSS and memory per idle session; for the
+// project alone, RSS before idle sessions open and after they expire (the baseline never expires one).
 // Prints the figures and project / baseline ratios (medians over BENCH_ROUNDS). Not a test.
 // Knobs: BENCH_SECONDS=5 (each load stage) BENCH_WARMUP=1 BENCH_ROUNDS=1 BENCH_COLD_SPAWNS=5
-//        BENCH_SESSIONS=2000 (memory per session) BENCH_TOOLS=10,200
-import { coldStarts, load2025, load2026, memoryPerSession, rssMb, stdioRoundTrips } from './compare/clients.js';
+//        BENCH_SESSIONS=2000 (memory per session) BENCH_EXPIRING_SESSIONS=1000 BENCH_TOOLS=10,200
+import { coldStarts, type ExpiryStage, load2025, load2026, memoryPerSession, rssAcrossSessionExpiry, rssMb, stdioRoundTrips } from './compare/clients.js';
 import { benchEnv, command, Fixtures, type ServerName, startHttp } from './compare/servers.js';
 import { type Figure, median, ratioTable } from './compare/stats.js';
 
@@ -18,6 +19,10 @@ const WARMUP = knob('BENCH_WARMUP', 1, 30);
 const ROUNDS = Math.max(1, Math.round(knob('BENCH_ROUNDS', 1, 10)));
 const COLD_SPAWNS = Math.max(1, Math.round(knob('BENCH_COLD_SPAWNS', 5, 50)));
 const SESSIONS = Math.max(1, Math.round(knob('BENCH_SESSIONS', 2000, 10000)));
+const EXPIRING = Math.max(1, Math.round(knob('BENCH_EXPIRING_SESSIONS', 1000, 10000)));
+// The server shrinks its heap 2 s after the last of many sessions closes, on Node 20 in two
+// collections 5 s apart (garbage.ts shrinkHeap).
+const EXPIRY: Omit<ExpiryStage, 'count'> = { warmup: 300, idleSeconds: 5, settleMs: 10_000 };
 const [FEW, MANY] = (process.env.BENCH_TOOLS ?? '10,200').split(',').map(Number) as [number, number];
 const SERVERS: ServerName[] = ['project', 'baseline'];
 
@@ -28,6 +33,21 @@ function record(name: string, unit: string, better: Figure['better'], server: Se
   entry.values[server].push(value);
   samples.set(name, entry);
   console.error(`  ${server.padEnd(8)} ${name}: ${value.toFixed(1)} ${unit}`);
+}
+
+/** The project only (the baseline never expires a session): RSS before EXPIRING idle sessions open and after they expire. */
+async function recordSessionExpiry(): Promise<void> {
+  const http = await startHttp('project', fixtures, FEW, EXPIRY.idleSeconds);
+  try {
+    const rss = await rssAcrossSessionExpiry(http.url, http.pid, { ...EXPIRY, count: EXPIRING });
+    const label = `${EXPIRING.toLocaleString('en-US')} idle 2025 sessions`;
+    record(`RSS before ${label} open`, 'MB', 'lower', 'project', rss.before);
+    record(`RSS with ${label} open`, 'MB', 'lower', 'project', rss.peak);
+    record(`RSS after ${label} expire`, 'MB', 'lower', 'project', rss.after);
+    record(`RSS after ${label} expire, change from before they opened`, '%', 'lower', 'project', ((rss.after - rss.before) / rss.before) * 100);
+  } finally {
+    await http.stop();
+  }
 }
 
 const fixtures = await Fixtures.create();
@@ -59,6 +79,7 @@ try {
       } finally {
         await many.stop();
       }
+      if (server === 'project') await recordSessionExpiry();
       const stdio = await command(server, fixtures, FEW);
       const roundTrips = await stdioRoundTrips(stdio, benchEnv(FEW), SECONDS, WARMUP);
       record('stdio round trips', 'rps', 'higher', server, roundTrips.rps);

@@ -233,27 +233,78 @@ export async function load2026(url: URL, concurrency: number, seconds: number): 
   }
 }
 
+/** Opens `count` 2025 sessions, 16 at a time, and leaves them idle. */
+async function openSessions(agent: Agent, url: URL, count: number): Promise<void> {
+  let opened = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (opened < count) {
+        opened++;
+        await openSession(agent, url);
+      }
+    }),
+  );
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** KB of RSS per idle 2025 session: `count` sessions opened (16 at a time) after a warm-up of 50. */
 export async function memoryPerSession(url: URL, pid: number, count: number): Promise<number> {
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
   try {
-    const open = async (n: number) => {
-      let opened = 0;
-      await Promise.all(
-        Array.from({ length: 16 }, async () => {
-          while (opened < n) {
-            opened++;
-            await openSession(agent, url);
-          }
-        }),
-      );
-    };
-    await open(50);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await openSessions(agent, url, 50);
+    await sleep(1000);
     const before = rssMb(pid);
-    await open(count);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await openSessions(agent, url, count);
+    await sleep(1500);
     return ((rssMb(pid) - before) * 1024) / count;
+  } finally {
+    agent.destroy();
+  }
+}
+
+/** The open 2025 sessions the project's /metrics reports (`mcp_sessions{transport="http-stream"}`). */
+async function openSessionsReported(url: URL): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', url))).text();
+  const match = /^mcp_sessions\{transport="http-stream"\} (\d+)/m.exec(text);
+  if (!match) throw new Error('/metrics has no mcp_sessions{transport="http-stream"}');
+  return Number(match[1]);
+}
+
+/** How `rssAcrossSessionExpiry` opens and waits out its sessions. */
+export interface ExpiryStage {
+  /** sessions opened and expired first, so the code the sessions run is compiled in both figures */
+  warmup: number;
+  count: number;
+  /** the server's `transport.sessions.idleTimeoutSeconds` */
+  idleSeconds: number;
+  /** how long after /metrics reports no session the figure is taken (the server's release of their memory) */
+  settleMs: number;
+}
+
+/**
+ * RSS (MB) of a project server whose sessions expire after `idleSeconds`: before `count` idle
+ * sessions open, with them open, and after they have expired.
+ */
+export async function rssAcrossSessionExpiry(url: URL, pid: number, stage: ExpiryStage): Promise<{ before: number; peak: number; after: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+  const expired = async () => {
+    const deadline = Date.now() + stage.idleSeconds * 1000 + 30_000;
+    while ((await openSessionsReported(url)) > 0) {
+      if (Date.now() > deadline) throw new Error(`sessions still open ${stage.idleSeconds} s + 30 s after they went idle`);
+      await sleep(250);
+    }
+    await sleep(stage.settleMs);
+  };
+  try {
+    await openSessions(agent, url, stage.warmup);
+    await expired();
+    const before = rssMb(pid);
+    await openSessions(agent, url, stage.count);
+    await sleep(500);
+    const peak = rssMb(pid);
+    await expired();
+    return { before, peak, after: rssMb(pid) };
   } finally {
     agent.destroy();
   }

@@ -21,16 +21,16 @@ export class Fixtures {
     return new Fixtures(await mkdtemp(path.join(tmpdir(), 'mcp-server-bench-')));
   }
 
-  /** The project's config for `tools` tools (echo and fillers, no built-ins); written once. */
-  async config(tools: number): Promise<string> {
+  /** The project's config for `tools` tools (echo and fillers, no built-ins), its 2025 sessions expiring after `sessionIdleSeconds`. */
+  async config(tools: number, sessionIdleSeconds = 1800): Promise<string> {
     const base = path.join(this.dir, `tools-${tools}`);
-    const file = path.join(base, 'config.yaml');
+    const file = path.join(base, `config-idle-${sessionIdleSeconds}.yaml`);
     await mkdir(path.join(base, 'tools'), { recursive: true });
     await writeFile(path.join(base, 'tools', 'echo.mjs'), toolModule('echo', 'Echo the given text'));
     for (let i = 1; i < tools; i++) await writeFile(path.join(base, 'tools', `filler_${i}.mjs`), toolModule(`filler_${i}`, `Filler tool ${i}`));
     const config = {
       // the memory stage opens BENCH_SESSIONS sessions from one address
-      transport: { rateLimit: { enabled: false }, sessions: { max: 100_000, maxPerCaller: 100_000 } },
+      transport: { rateLimit: { enabled: false }, sessions: { max: 100_000, maxPerCaller: 100_000, idleTimeoutSeconds: sessionIdleSeconds } },
       storage: { type: 'lowdb', dataDir: path.join(base, 'data') },
       tools: { dirs: [path.join(base, 'tools')], builtins: false },
       logging: { level: 'warn' },
@@ -50,10 +50,10 @@ const toolModule = (name: string, description: string) =>
 export const benchEnv = (tools: number): NodeJS.ProcessEnv => ({ ...process.env, LANCEDB_LOG: 'error', BENCH_TOOLS: String(tools) });
 
 /** The command serving `name` over stdio, or over HTTP on `port`. */
-export async function command(name: ServerName, fixtures: Fixtures, tools: number, port?: number): Promise<string[]> {
+export async function command(name: ServerName, fixtures: Fixtures, tools: number, port?: number, sessionIdleSeconds?: number): Promise<string[]> {
   if (name === 'baseline') return [process.execPath, path.join(import.meta.dirname, 'baseline-server.mjs'), ...(port === undefined ? ['--stdio'] : [])];
   const transport = port === undefined ? ['--transport', 'stdio'] : ['--transport', 'http-stream', '--port', String(port)];
-  return [process.execPath, path.join(repoRoot, 'bin', 'mcp-server'), ...transport, '--config', await fixtures.config(tools)];
+  return [process.execPath, path.join(repoRoot, 'bin', 'mcp-server'), ...transport, '--config', await fixtures.config(tools, sessionIdleSeconds)];
 }
 
 export interface HttpServer {
@@ -63,9 +63,9 @@ export interface HttpServer {
 }
 
 /** Starts `name` over HTTP on a free loopback port and waits until a session opens. */
-export async function startHttp(name: ServerName, fixtures: Fixtures, tools: number): Promise<HttpServer> {
+export async function startHttp(name: ServerName, fixtures: Fixtures, tools: number, sessionIdleSeconds?: number): Promise<HttpServer> {
   const port = await freePort();
-  const argv = await command(name, fixtures, tools, port);
+  const argv = await command(name, fixtures, tools, port, sessionIdleSeconds);
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], env: { ...benchEnv(tools), PORT: String(port) } });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
