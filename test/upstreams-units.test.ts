@@ -105,7 +105,7 @@ describe('UpstreamCall and InFlight', () => {
     inFlight.add(call, 'token-1');
     call.resume(listening('round 1'));
     inFlight.progress({ progressToken: 'token-1', progress: 1, total: 3 });
-    call.active = false; // parked: the client is being asked something (multi-round trip)
+    call.detach(); // parked: the client is being asked something (multi-round trip)
     inFlight.progress({ progressToken: 'token-1', progress: 2, total: 3 });
     inFlight.progress({ progressToken: 'token-1', progress: 2.5, total: 3 });
     inFlight.progress({ progressToken: 'other', progress: 9 });

@@ -13,8 +13,7 @@ import type { StateBinding } from './request-state.js';
 import { callForwarded } from './forwarded-call.js';
 import { toPromptResult, toResourceResult } from './results.js';
 import type { Runtime } from './runtime.js';
-import { serverCapabilities } from './initialize-answer.js';
-import { serverInfo } from './server-info.js';
+import { serverCapabilities, serverInfoOf } from './initialize-answer.js';
 import { connectionOf, serveShared, SharedDefinitions, stampConnection } from './shared-definitions.js';
 import { installTasks, withPrepare } from './tasks/install.js';
 import { runTool } from './tool-call.js';
@@ -62,7 +61,7 @@ export function createLiveMcpServer(runtime: Runtime, era: Era = 'legacy', trans
 }
 
 function newServer(runtime: Runtime, transport: string, supportedProtocolVersions?: string[]): McpServer {
-  const server = new McpServer(serverInfo(runtime), {
+  const server = new McpServer(serverInfoOf(runtime.config.server, runtime.version), {
     ...(supportedProtocolVersions ? { supportedProtocolVersions } : {}),
     capabilities: serverCapabilities(),
     ...(runtime.config.server.instructions ? { instructions: runtime.config.server.instructions } : {}),
@@ -92,7 +91,7 @@ export function sharedDefinitions(runtime: Runtime, snapshot: RegistrySnapshot):
   if (!bySnapshot) shared.set(runtime, (bySnapshot = new WeakMap()));
   let definitions = bySnapshot.get(snapshot);
   if (!definitions) {
-    const template = new McpServer(serverInfo(runtime), { capabilities: { tools: {}, resources: {}, prompts: {} } });
+    const template = new McpServer(serverInfoOf(runtime.config.server, runtime.version), { capabilities: { tools: {}, resources: {}, prompts: {} } });
     for (const definition of definitionsOf(snapshot)) registerDefinition(template, runtime, definition);
     bySnapshot.set(snapshot, (definitions = new SharedDefinitions(snapshot, template)));
   }

@@ -135,7 +135,7 @@ async function drive(target: RelayTarget, method: RelayMethod, params: JsonObjec
         call.answered();
         continue;
       }
-      call.active = false;
+      call.detach();
       parked = true;
       const id = target.pending.park(call);
       const requests = Object.fromEntries(step.asks.map((ask) => [ask.key, { method: ask.method, ...(ask.params ? { params: ask.params } : {}) }]));
@@ -143,7 +143,7 @@ async function drive(target: RelayTarget, method: RelayMethod, params: JsonObjec
     }
   } finally {
     caller.signal.removeEventListener('abort', cancel);
-    if (!parked) call.active = false;
+    if (!parked) call.detach();
   }
 }
 

@@ -29,8 +29,7 @@ export class CallTimeout extends Error {}
 export class UpstreamCall {
   /** The request (round) now driving the call; progress and log messages go to it. */
   caller: Caller;
-  /** Whether a client request is waiting on this call now (false between multi-round-trip rounds). */
-  active = true;
+  private attached = true;
   /** The upstream's latest progress while no client request waited (between rounds), for the next round. */
   private heldProgress: { progress: number; total?: number; message?: string } | undefined;
   readonly startedAt = performance.now();
@@ -71,10 +70,20 @@ export class UpstreamCall {
     return this.settled?.kind === 'failed';
   }
 
+  /** Whether a client request is waiting on this call now (false between multi-round-trip rounds). */
+  get active(): boolean {
+    return this.attached;
+  }
+
+  /** No client request waits on the call any more (it has answered, or is parked between rounds); progress is held for `resume`. */
+  detach(): void {
+    this.attached = false;
+  }
+
   /** The next round's request drives the call from now on; progress made between rounds reaches it. */
   resume(caller: Caller): void {
     this.caller = caller;
-    this.active = true;
+    this.attached = true;
     const held = this.heldProgress;
     this.heldProgress = undefined;
     if (held) this.progress(held.progress, held.total, held.message);

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { Metrics } from '../../observability/metrics.js';
-import { serverInfo } from '../../server/server-info.js';
+import { serverInfoOf } from '../../server/initialize-answer.js';
 import type { Runtime } from '../../server/runtime.js';
 import type { AppEnv } from './types.js';
 
@@ -25,7 +25,7 @@ export function mountInfo(app: Hono<AppEnv>, runtime: Runtime, state: OpsState, 
   app.get('/info', (c) => {
     const snapshot = runtime.registry();
     return c.json({
-      ...serverInfo(runtime),
+      ...serverInfoOf(runtime.config.server, runtime.version),
       mcpServerVersion: runtime.version,
       transport: runtime.config.transport.type,
       ...(runtime.config.transport.replicaId ? { replica: runtime.config.transport.replicaId } : {}),
