@@ -2,7 +2,7 @@ import type { JSONRPCMessage, JSONRPCResponse, RequestId, Transport } from '@mod
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { cancelledRequest, isIdLike } from '../server/plain-tool-call.js';
-import { replayId } from '../server/replayed-request.js';
+import { Replays } from '../server/replayed-request.js';
 
 /**
  * Takes a parsed message before it is checked against the JSON-RPC schema; true when it was
@@ -36,8 +36,8 @@ export class JsonLinesTransport implements Transport {
   private readonly decoder = new StringDecoder('utf8');
   /** Requests read and not yet answered (nor cancelled by the client). */
   private readonly unanswered = new Set<RequestId>();
-  /** Requests handed to the server again (replay), by the id they were given: the client's id and who takes the answer. */
-  private readonly replays = new Map<RequestId, { id: RequestId; onAnswer: (answer: JSONRPCResponse) => void }>();
+  /** Requests handed to the server again (replay). */
+  private readonly replays = new Replays();
   private inputEnded = false;
   private endGrace: NodeJS.Timeout | undefined;
 
@@ -83,14 +83,8 @@ export class JsonLinesTransport implements Transport {
   }
 
   send(message: JSONRPCMessage): Promise<void> {
+    if (this.replays.take(message)) return Promise.resolve();
     const answered = !('method' in message) && 'id' in message ? message.id : undefined;
-    const replay = answered === undefined ? undefined : this.replays.get(answered);
-    if (replay) {
-      this.replays.delete(answered!);
-      replay.onAnswer(message as JSONRPCResponse);
-      this.settle(replay.id, Promise.resolve());
-      return Promise.resolve();
-    }
     const written = this.write(`${JSON.stringify(message)}\n`);
     if (answered !== undefined) this.settle(answered, written);
     return written;
@@ -106,9 +100,11 @@ export class JsonLinesTransport implements Transport {
   }
 
   /** Hands a request read earlier to the server under an id of its own; its answer goes to `onAnswer`, not to the client. */
-  replay(request: { id: RequestId; method: string; params?: unknown }, onAnswer: (answer: JSONRPCResponse) => void): void {
-    const id = replayId();
-    this.replays.set(id, { id: request.id, onAnswer });
+  replay(request: { id: RequestId; method: string; params?: unknown }, onAnswer: (answer: JSONRPCMessage) => void): void {
+    const id = this.replays.add((answer) => {
+      onAnswer(answer);
+      this.settle(request.id, Promise.resolve());
+    });
     this.deliver({ ...request, id });
   }
 

@@ -1,8 +1,8 @@
-import type { JSONRPCMessage, McpServer, MessageExtraInfo, RequestId } from '@modelcontextprotocol/server';
+import type { JSONRPCMessage, McpServer, MessageExtraInfo } from '@modelcontextprotocol/server';
 import { createLiveMcpServer } from '../../server/build-server.js';
 import { listOf, type ServerEvent } from '../../server/events.js';
 import { checkAnsweredAhead, initializeResult, isAnswerableInitialize, type AnswerableInitialize, type InitializeResult } from '../../server/initialize-answer.js';
-import { replayId } from '../../server/replayed-request.js';
+import { Replays } from '../../server/replayed-request.js';
 import { countAnsweredAhead } from '../../server/request-metrics.js';
 import type { Runtime } from '../../server/runtime.js';
 import type { SessionTransport } from './session-transport.js';
@@ -28,7 +28,7 @@ export class LazySessionServer {
   private server: McpServer | undefined;
   private answered: AnsweredAhead | undefined;
   private readonly waiting: Array<[JSONRPCMessage, MessageExtraInfo | undefined]> = [];
-  private replay: RequestId | undefined;
+  private readonly replays = new Replays();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -38,12 +38,7 @@ export class LazySessionServer {
     transport.onmessage = (message, extra) => this.receive(message, extra);
     this.unsubscribe = runtime.events.subscribe((event) => this.announce(event));
     const send = transport.send.bind(transport);
-    transport.send = (message, options) => {
-      if (this.replay === undefined || !('id' in message) || message.id !== this.replay || 'method' in message) return send(message, options);
-      this.replay = undefined;
-      this.check(message);
-      return Promise.resolve();
-    };
+    transport.send = (message, options) => (this.replays.take(message) ? Promise.resolve() : send(message, options));
   }
 
   /** The server, once it is built. */
@@ -86,10 +81,7 @@ export class LazySessionServer {
     this.server = createLiveMcpServer(this.runtime);
     void this.server.connect(this.transport).catch((error: unknown) => this.runtime.log.warn({ err: error }, 'connecting a session server failed'));
     const { answered } = this;
-    if (answered) {
-      this.replay = replayId();
-      this.deliver({ ...answered.request, id: this.replay }, answered.extra);
-    }
+    if (answered) this.deliver({ ...answered.request, id: this.replays.add((answer) => this.check(answered, answer)) }, answered.extra);
     for (const [message, extra] of this.waiting.splice(0)) this.deliver(message, extra);
   }
 
@@ -98,8 +90,7 @@ export class LazySessionServer {
     this.transport.onmessage?.(message, extra);
   }
 
-  private check(answer: JSONRPCMessage): void {
-    const answered = this.answered!;
+  private check(answered: AnsweredAhead, answer: JSONRPCMessage): void {
     // reloaded meanwhile: the server answers from the new config
     if (answered.generation === this.runtime.generation) checkAnsweredAhead(this.runtime.log, answered.result, answer);
   }
