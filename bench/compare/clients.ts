@@ -248,11 +248,15 @@ async function openSessions(agent: Agent, url: URL, count: number): Promise<void
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** KB of RSS per idle 2025 session: `count` sessions opened (16 at a time) after a warm-up of 50. */
+/**
+ * KB of RSS per idle 2025 session: the growth over `count` sessions opened (16 at a time) after as
+ * many others, so that V8 has grown its young generation (up to 32 MB, once, when that much
+ * long-lived data arrives) and compiled the code sessions run before the figure starts.
+ */
 export async function memoryPerSession(url: URL, pid: number, count: number): Promise<number> {
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
   try {
-    await openSessions(agent, url, 50);
+    await openSessions(agent, url, count);
     await sleep(1000);
     const before = rssMb(pid);
     await openSessions(agent, url, count);

@@ -1,4 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 type Collect = (options?: { type: 'minor' | 'major'; execution?: 'sync'; flavor?: 'last-resort' }) => void;
@@ -22,15 +22,21 @@ export function collectGarbage(type: 'minor' | 'major'): boolean {
 }
 
 let shrinking: Promise<boolean> | undefined;
+const SHRINK_TRIES = 3;
+/** The young generation's size when V8 starts (1 MB on 64-bit Node 20 to 24). */
+const YOUNG_AT_START = 1024 * 1024;
+
+const youngSize = (): number => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
 
 /**
  * Collects the whole heap and gives back what V8 keeps for speed: the young generation it grew
  * under load (up to 32 MB) and the old generation's emptied pages. V8 12 and later do it in one
- * collection (10-30 ms). V8 11 shrinks the young generation only at a full collection that follows
- * `quietMs` of little allocation, so there one runs now and one `quietMs` later (a server busy by
- * then keeps its young generation, as it should). Resolves with whether collections ran.
+ * collection (10-30 ms). V8 11 shrinks the young generation only at a full collection whose last
+ * 5 s saw little allocation, so there one runs now and another `quietMs` later, again (at most
+ * SHRINK_TRIES times) while the young generation stays grown: a server that is busy meanwhile
+ * keeps it, as it should. Resolves with whether collections ran.
  */
-export function shrinkHeap(quietMs = 5000): Promise<boolean> {
+export function shrinkHeap(quietMs = 6000): Promise<boolean> {
   const gc = collector();
   if (!gc) return Promise.resolve(false);
   if (shrinksWhenAsked) {
@@ -39,11 +45,14 @@ export function shrinkHeap(quietMs = 5000): Promise<boolean> {
   }
   gc();
   shrinking ??= new Promise<boolean>((resolve) => {
-    setTimeout(() => {
-      shrinking = undefined;
+    let tries = 0;
+    const again = () => {
       gc();
+      if (youngSize() > YOUNG_AT_START && ++tries < SHRINK_TRIES) return void setTimeout(again, quietMs).unref();
+      shrinking = undefined;
       resolve(true);
-    }, quietMs).unref();
+    };
+    setTimeout(again, quietMs).unref();
   });
   return shrinking;
 }
