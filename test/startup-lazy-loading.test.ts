@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { probableStart } from '../src/cli/prestart.js';
 import { connectClient, startHttpServer } from './helpers/http-server.js';
 import { repoRoot, startStdioServer } from './helpers/stdio-server.js';
-import { tempDir } from './helpers/temp-dir.js';
+import { tempDir, tempDirForFile } from './helpers/temp-dir.js';
 
 const register = path.join(repoRoot, 'test', 'fixtures', 'load-trace', 'register.mjs');
 
@@ -92,22 +93,45 @@ describe('start-up loads only what serving Streamable HTTP needs', () => {
 });
 
 describe('probableStart (starting the stdout move early, or loading the server alongside the CLI)', () => {
-  it('is stdio when nothing names another transport or an action', () => {
-    assert.equal(probableStart([], {}), 'stdio');
-    assert.equal(probableStart(['--transport', 'stdio', '--config', 'c.yaml'], {}), 'stdio');
-    assert.equal(probableStart(['--transport=STDIO'], {}), 'stdio');
-    assert.equal(probableStart([], { MCP_TRANSPORT_TYPE: 'stdio' }), 'stdio');
+  const noConfigHere = tempDirForFile(); // no ./config.yaml
+
+  it('is stdio when nothing names another transport or an action', async () => {
+    assert.equal(await probableStart([], {}, noConfigHere), 'stdio');
+    assert.equal(await probableStart(['--transport', 'stdio', '--config', 'c.yaml'], {}, noConfigHere), 'stdio');
+    assert.equal(await probableStart(['--transport=STDIO'], {}, noConfigHere), 'stdio');
+    assert.equal(await probableStart([], { MCP_TRANSPORT_TYPE: 'stdio' }, noConfigHere), 'stdio');
   });
 
-  it('is network for another transport (flag or environment), command for an action or a subcommand', () => {
-    assert.equal(probableStart(['--transport', 'http-stream'], {}), 'network');
-    assert.equal(probableStart(['-t', 'sse'], {}), 'network');
-    assert.equal(probableStart(['--transport=http-stream'], {}), 'network');
-    assert.equal(probableStart([], { MCP_TRANSPORT_TYPE: 'http-stream' }), 'network');
-    assert.equal(probableStart([], { MCP_TRANSPORT: 'sse' }), 'network');
-    for (const action of ['--validate-config', '--print-config', '--backup', '--help', '--version']) assert.equal(probableStart([action], {}), 'command', action);
-    assert.equal(probableStart(['--transport', 'http-stream', '--validate-config'], {}), 'command');
-    assert.equal(probableStart(['init', 'dir'], {}), 'command');
-    assert.equal(probableStart(['dev', 'dir'], {}), 'command');
+  it('is network for another transport (flag or environment), command for an action or a subcommand', async () => {
+    assert.equal(await probableStart(['--transport', 'http-stream'], {}, noConfigHere), 'network');
+    assert.equal(await probableStart(['-t', 'sse'], {}, noConfigHere), 'network');
+    assert.equal(await probableStart(['--transport=http-stream'], {}, noConfigHere), 'network');
+    assert.equal(await probableStart([], { MCP_TRANSPORT_TYPE: 'http-stream' }, noConfigHere), 'network');
+    assert.equal(await probableStart([], { MCP_TRANSPORT: 'sse' }, noConfigHere), 'network');
+    for (const action of ['--validate-config', '--print-config', '--backup', '--help', '--version']) assert.equal(await probableStart([action], {}, noConfigHere), 'command', action);
+    assert.equal(await probableStart(['--transport', 'http-stream', '--validate-config'], {}, noConfigHere), 'command');
+    assert.equal(await probableStart(['init', 'dir'], {}, noConfigHere), 'command');
+    assert.equal(await probableStart(['dev', 'dir'], {}, noConfigHere), 'command');
+  });
+
+  it('reads the transport from the config file the CLI will read, when no flag or variable names one', async () => {
+    const dir = tempDirForFile();
+    const write = (name: string, text: string) => {
+      writeFileSync(path.join(dir, name), text);
+      return name;
+    };
+    const network = write('network.yaml', 'storage:\n  type: lowdb\ntransport:\n  port: 3000\n  type: HTTP-Stream\n');
+    assert.equal(await probableStart(['--config', network], {}, dir), 'network');
+    assert.equal(await probableStart([`--config=${network}`], {}, dir), 'network');
+    assert.equal(await probableStart([], { MCP_CONFIG_PATH: network }, dir), 'network');
+    assert.equal(await probableStart(['-c', write('flow.json', '{"transport": {"type": "sse"}}')], {}, dir), 'network');
+    assert.equal(await probableStart(['--transport', 'stdio', '--config', network], {}, dir), 'stdio', 'the flag wins');
+    assert.equal(await probableStart(['--config', network], { MCP_TRANSPORT_TYPE: 'stdio' }, dir), 'stdio', 'the variable wins');
+    // a network transport named elsewhere than transport.type is not the server's
+    assert.equal(await probableStart(['--config', write('upstream.yaml', 'upstreams:\n  remote:\n    url: http://x/sse\n    transport: sse\n')], {}, dir), 'stdio');
+    assert.equal(await probableStart(['--config', write('broken.yaml', 'transport: [http-stream\n')], {}, dir), 'stdio', 'a file that does not parse');
+    assert.equal(await probableStart(['--config', 'missing.yaml'], {}, dir), 'stdio');
+    write('config.yaml', 'transport:\n  type: sse\n');
+    assert.equal(await probableStart([], {}, dir), 'network', './config.yaml when nothing names a file');
   });
 });

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import { CONFIG_PATH_ENV } from './env.js';
+import { chooseConfigFile } from './config-path.js';
 import { isPlainObject } from './object-path.js';
 import type { ConfigProblem, LoadConfigOptions, PathSegment } from './types.js';
 
@@ -109,23 +108,6 @@ function child(node: Node, segment: PathSegment): Found | undefined {
 
 function oneLine(message: string): string {
   return message.replace(/\s+/g, ' ').trim();
-}
-
-export const DEFAULT_CONFIG_FILE = 'config.yaml';
-
-interface Choice {
-  file: string;
-  /** Who named the file; a named file must exist, the default one may be absent. */
-  namedBy?: { origin: 'flag' | 'env'; name: string };
-}
-
-/** The config file to read: --config, else MCP_CONFIG_PATH, else ./config.yaml when it exists. */
-function chooseConfigFile({ configPath, env, cwd }: LoadConfigOptions): Choice | undefined {
-  if (configPath) return { file: resolve(cwd, configPath), namedBy: { origin: 'flag', name: '--config' } };
-  const fromEnv = env[CONFIG_PATH_ENV]?.trim();
-  if (fromEnv) return { file: resolve(cwd, fromEnv), namedBy: { origin: 'env', name: CONFIG_PATH_ENV } };
-  const fallback = resolve(cwd, DEFAULT_CONFIG_FILE);
-  return existsSync(fallback) ? { file: fallback } : undefined;
 }
 
 export type ConfigFile = { file?: string; source?: YamlSource; problems: ConfigProblem[] };

@@ -1,10 +1,8 @@
+import { CONFIG_PATH_ENV } from './config-path.js';
 import { formatPath } from './object-path.js';
 import { collectOverrides, type OverrideTarget, type Overrides } from './overrides.js';
 import { closest } from './suggest.js';
 import type { ConfigProblem } from './types.js';
-
-/** The environment variable that names the config file (when --config is not given). */
-export const CONFIG_PATH_ENV = 'MCP_CONFIG_PATH';
 
 /** Environment variables that set config values; the README's "Environment variables" table documents the same. */
 export const ENV_VARS: Readonly<Record<string, OverrideTarget>> = {
