@@ -43,11 +43,11 @@ export function shrinkHeap(quietMs = 6000): Promise<boolean> {
     gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
     return Promise.resolve(true);
   }
-  gc();
+  collectGarbage('major');
   shrinking ??= new Promise<boolean>((resolve) => {
     let tries = 0;
     const again = () => {
-      gc();
+      collectGarbage('major');
       if (youngSize() > YOUNG_AT_START && ++tries < SHRINK_TRIES) return void setTimeout(again, quietMs).unref();
       shrinking = undefined;
       resolve(true);
