@@ -16,7 +16,8 @@ import { definitionScope, inModuleScope } from '../module-faults.js';
 import { toolError, toToolResult } from '../results.js';
 import { runBounded, ToolTimeout } from '../bounded-run.js';
 import type { Runtime } from '../runtime.js';
-import { TASKS_EXTENSION, type Task } from './store.js';
+import { TASKS_EXTENSION } from '../initialize-answer.js';
+import type { Task } from './store.js';
 import { thrownToolError } from '../error-result.js';
 
 type Capabilities = Record<string, unknown>;

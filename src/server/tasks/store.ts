@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CallToolResult, InputRequests, InputResponses } from '@modelcontextprotocol/server';
 
-export { TASKS_EXTENSION } from '../initialize-answer.js';
-
 export type TaskStatus = 'working' | 'input_required' | 'completed' | 'failed' | 'cancelled';
 
 const TERMINAL: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'cancelled']);
